@@ -1,0 +1,63 @@
+"""Errors Birdhouse raises on purpose. Each says what happened in words an operator can act on."""
+
+from __future__ import annotations
+
+
+class BirdhouseError(Exception):
+    """Base of every error Birdhouse raises on purpose."""
+
+
+class ConfigError(BirdhouseError):
+    """The configuration is unusable. ``problems`` lists each thing to fix, naming the variable to set."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("Configuration problems:\n" + "\n".join(f"  - {problem}" for problem in problems))
+
+
+class RedisUnavailable(BirdhouseError):
+    """No Redis could be reached or started."""
+
+
+# --- X ------------------------------------------------------------------------------------------------
+
+
+class XError(BirdhouseError):
+    """X answered with an error, or could not be reached. ``status`` is 0 when there was no answer."""
+
+    def __init__(self, message: str, *, status: int = 0, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.reason = reason
+
+
+class XUnavailable(XError):
+    """X did not answer (timeout, dropped connection) or answered 5xx: safe to try a read again later."""
+
+
+class XRateLimited(XError):
+    """X answered 429. ``reset_at`` (epoch seconds) is when the window reopens."""
+
+    def __init__(self, message: str, *, reset_at: float) -> None:
+        super().__init__(message, status=429)
+        self.reset_at = reset_at
+
+
+class XUnauthorized(XError):
+    """The credentials were refused (401): nothing will work until they are fixed."""
+
+
+class XNotEnrolled(XError):
+    """The account's access level does not include this endpoint (403 client-not-enrolled / client-forbidden)."""
+
+
+class XForbidden(XError):
+    """X refused this particular action (403): duplicate text, reply not allowed, suspended author..."""
+
+
+class XNotFound(XError):
+    """The post or user does not exist any more (or is not visible to the brand)."""
+
+
+class XInvalidRequest(XError):
+    """X rejected the request's parameters (400): a bug on our side, or text X will not take."""

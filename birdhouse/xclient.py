@@ -1,0 +1,178 @@
+"""The X API at the edge: tweepy, pointed at ``X_API_URL``, with timeouts, rate limits and clear errors.
+
+tweepy hard-codes https://api.twitter.com, so a requests adapter mounted for that prefix rewrites each URL
+to ``X_API_URL`` (the real API, a proxy, or the emulator) and adds the timeout tweepy never sets.
+tweepy is never asked to wait on rate limits: a worker that sleeps holds a queue hostage. A 429 becomes
+``XRateLimited`` with the reset time, and the caller reschedules.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+import tweepy
+from requests.adapters import HTTPAdapter
+
+from birdhouse import errors
+from birdhouse.settings import Settings
+from birdhouse.store.ratelimits import RateLimit
+
+log = logging.getLogger(__name__)
+
+TWEEPY_BASE = "https://api.twitter.com/"
+CONNECT_TIMEOUT, READ_TIMEOUT = 3.05, 15.0
+
+POST_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id", "referenced_tweets", "lang",
+               "entities"]
+USER_FIELDS = ["created_at", "description", "public_metrics", "verified", "verified_type", "profile_image_url",
+               "url", "location", "protected"]
+
+# Called after every answer from X: (endpoint name, rate limit if X sent one, items read).
+Observer = Callable[[str, RateLimit | None, int], None]
+
+
+class _RedirectingAdapter(HTTPAdapter):
+    def __init__(self, base_url: str) -> None:
+        super().__init__(max_retries=0)  # retries are the queue's job: a retried POST could post twice
+        self.base_url = base_url.rstrip("/") + "/"
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        request.url = self.base_url + request.url[len(TWEEPY_BASE):]
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = (CONNECT_TIMEOUT, READ_TIMEOUT)
+        return super().send(request, **kwargs)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a timeline or user list, as X sent it (newest first)."""
+
+    items: list[dict[str, Any]]
+    users: dict[str, dict[str, Any]]  # includes.users by id
+    newest_id: str | None
+    next_token: str | None
+
+
+class XClient:
+    def __init__(self, settings: Settings, observer: Observer | None = None) -> None:
+        self._client = tweepy.Client(
+            bearer_token=settings.x_bearer_token,
+            consumer_key=settings.x_api_key,
+            consumer_secret=settings.x_api_secret,
+            access_token=settings.x_access_token,
+            access_token_secret=settings.x_access_token_secret,
+            return_type=requests.Response,
+            wait_on_rate_limit=False,
+        )
+        self._client.session.mount(TWEEPY_BASE, _RedirectingAdapter(settings.x_api_url))
+        self._observer = observer
+
+    # -- reads ---------------------------------------------------------------------------------------
+    def me(self) -> dict[str, Any]:
+        body = self._call("users_me", self._client.get_me, user_fields=USER_FIELDS)
+        return body["data"]
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        body = self._call("users", self._client.get_user, id=user_id, user_fields=USER_FIELDS)
+        if "data" not in body:
+            raise errors.XNotFound(f"X has no user {user_id}", status=404)
+        return body["data"]
+
+    def mentions(self, user_id: str, *, since_id: str | None = None, pagination_token: str | None = None,
+                 max_results: int = 100) -> Page:
+        body = self._call(
+            "mentions", self._client.get_users_mentions, id=user_id, since_id=since_id,
+            pagination_token=pagination_token, max_results=max_results, tweet_fields=POST_FIELDS,
+            user_fields=USER_FIELDS, expansions=["author_id"], user_auth=True,
+        )
+        return _page(body)
+
+    def followers(self, user_id: str, *, pagination_token: str | None = None, max_results: int = 100) -> Page:
+        body = self._call(
+            "followers", self._client.get_users_followers, id=user_id, pagination_token=pagination_token,
+            max_results=max_results, user_fields=USER_FIELDS, user_auth=True,
+        )
+        return _page(body)
+
+    # -- writes (never retried here: X may have acted before the answer was lost) ---------------------
+    def reply(self, text: str, in_reply_to_post_id: str) -> dict[str, Any]:
+        body = self._call("create_post", self._client.create_tweet, text=text,
+                          in_reply_to_tweet_id=in_reply_to_post_id)
+        return body["data"]
+
+    def like(self, brand_id: str, post_id: str) -> None:
+        # tweepy's like() asks users/me for the id on every call; passing ours saves a read.
+        self._call("likes", self._client.request, "POST", f"/2/users/{brand_id}/likes",
+                   json={"tweet_id": post_id}, user_auth=True)
+
+    def follow(self, brand_id: str, user_id: str) -> None:
+        self._call("follows", self._client.request, "POST", f"/2/users/{brand_id}/following",
+                   json={"target_user_id": user_id}, user_auth=True)
+
+    def add_list_member(self, list_id: str, user_id: str) -> None:
+        self._call("list_members", self._client.add_list_member, id=list_id, user_id=user_id)
+
+    # -- the one place tweepy is called --------------------------------------------------------------
+    def _call(self, endpoint: str, method: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        try:
+            response = method(*args, **kwargs)
+        except tweepy.TooManyRequests as exc:
+            self._observe(endpoint, exc.response, 0)
+            limit = RateLimit.from_headers(exc.response.headers)
+            raise errors.XRateLimited(f"X rate limit reached for {endpoint}",
+                                      reset_at=limit.reset_at if limit else 0.0) from exc
+        except tweepy.HTTPException as exc:
+            self._observe(endpoint, exc.response, 0)
+            raise _mapped(endpoint, exc) from exc
+        except requests.RequestException as exc:
+            raise errors.XUnavailable(f"X did not answer {endpoint}: {type(exc).__name__}") from exc
+        body = response.json() if response.content else {}
+        data = body.get("data")
+        self._observe(endpoint, response, len(data) if isinstance(data, list) else int(data is not None))
+        return body
+
+    def _observe(self, endpoint: str, response: requests.Response, items: int) -> None:
+        if self._observer is not None:
+            self._observer(endpoint, RateLimit.from_headers(response.headers), items)
+
+
+def _page(body: dict[str, Any]) -> Page:
+    meta = body.get("meta", {})
+    users = {user["id"]: user for user in body.get("includes", {}).get("users", [])}
+    return Page(items=body.get("data", []), users=users, newest_id=meta.get("newest_id"),
+                next_token=meta.get("next_token"))
+
+
+def _problem(exc: tweepy.HTTPException) -> tuple[str, str | None]:
+    """X's own words for an error, and its machine-readable reason when it gave one."""
+    try:
+        body = exc.response.json()
+    except ValueError:
+        return exc.response.reason or str(exc.response.status_code), None
+    detail = body.get("detail") or "; ".join(exc.api_messages) or body.get("title") or str(exc.response.status_code)
+    reason = body.get("reason") or (body.get("type") or "").rsplit("/", 1)[-1] or None
+    return detail, reason
+
+
+def _mapped(endpoint: str, exc: tweepy.HTTPException) -> errors.XError:
+    status = exc.response.status_code
+    detail, reason = _problem(exc)
+    if isinstance(exc, tweepy.Unauthorized):
+        return errors.XUnauthorized(f"X refused the credentials ({detail}): check X_API_KEY, X_API_SECRET, "
+                                    "X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET", status=status, reason=reason)
+    if isinstance(exc, tweepy.Forbidden):
+        if reason in ("client-not-enrolled", "client-forbidden"):
+            return errors.XNotEnrolled(f"The X access level does not include {endpoint}: {detail}",
+                                       status=status, reason=reason)
+        return errors.XForbidden(detail, status=status, reason=reason)
+    if isinstance(exc, tweepy.NotFound):
+        return errors.XNotFound(detail, status=status, reason=reason)
+    if isinstance(exc, tweepy.BadRequest):
+        return errors.XInvalidRequest(detail, status=status, reason=reason)
+    if isinstance(exc, tweepy.TwitterServerError):
+        return errors.XUnavailable(f"X failed on {endpoint} ({status}): {detail}", status=status, reason=reason)
+    return errors.XError(f"X answered {status} on {endpoint}: {detail}", status=status, reason=reason)

@@ -1,0 +1,67 @@
+"""What a job needs (settings, Redis, the X and Slack clients), built once per worker process.
+
+Jobs call ``current()``; ``birdhouse worker`` and the tests ``install`` a context first. A job that runs
+without one (a plain ``rq worker``) builds it from the environment.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import redis
+from slack_sdk import WebClient
+
+from birdhouse.settings import Settings
+from birdhouse.slackclient import web_client
+from birdhouse.store import MentionStore, RateLimit, RateLimitStore, UsageStore
+from birdhouse.xclient import XClient
+
+BRAND_KEY = "bh:x:brand"
+
+
+@dataclass
+class Context:
+    settings: Settings
+    redis: redis.Redis
+    clock: Callable[[], float] = time.time
+    x: XClient = field(init=False)
+    slack: WebClient = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.mentions = MentionStore(self.redis)
+        self.ratelimits = RateLimitStore(self.redis)
+        self.usage = UsageStore(self.redis)
+        self.x = XClient(self.settings, observer=self._observe_x)
+        self.slack = web_client(self.settings)
+
+    def _observe_x(self, endpoint: str, rate_limit: RateLimit | None, items: int) -> None:
+        if rate_limit is not None:
+            self.ratelimits.record(endpoint, rate_limit)
+        self.usage.record(endpoint, items, self.clock())
+
+    def brand_id(self) -> str:
+        """The brand's X user id: asked of X once, then kept (users/me is a paid read like any other)."""
+        cached = self.redis.get(BRAND_KEY)
+        if cached:
+            return cached.decode()
+        brand_id = self.x.me()["id"]
+        self.redis.set(BRAND_KEY, brand_id)
+        return brand_id
+
+
+_current: Context | None = None
+
+
+def install(context: Context | None) -> None:
+    global _current
+    _current = context
+
+
+def current() -> Context:
+    global _current
+    if _current is None:
+        settings = Settings.load()
+        _current = Context(settings, redis.Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0"))
+    return _current
