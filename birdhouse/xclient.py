@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -82,10 +83,10 @@ class XClient:
             raise errors.XNotFound(f"X has no user {user_id}", status=404)
         return body["data"]
 
-    def mentions(self, user_id: str, *, since_id: str | None = None, pagination_token: str | None = None,
-                 max_results: int = 100) -> Page:
+    def mentions(self, user_id: str, *, since_id: str | None = None, start_time: datetime | None = None,
+                 pagination_token: str | None = None, max_results: int = 100) -> Page:
         body = self._call(
-            "mentions", self._client.get_users_mentions, id=user_id, since_id=since_id,
+            "mentions", self._client.get_users_mentions, id=user_id, since_id=since_id, start_time=start_time,
             pagination_token=pagination_token, max_results=max_results, tweet_fields=POST_FIELDS,
             user_fields=USER_FIELDS, expansions=["author_id"], user_auth=True,
         )

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 
 from birdhouse.settings import Settings
 from birdhouse.slackclient import web_client
-from birdhouse.store import MentionStore, RateLimit, RateLimitStore, UsageStore
+from birdhouse.store import EventLog, MentionStore, RateLimit, RateLimitStore, UsageStore
 from birdhouse.xclient import XClient
 
 BRAND_KEY = "bh:x:brand"
@@ -33,6 +33,7 @@ class Context:
         self.mentions = MentionStore(self.redis)
         self.ratelimits = RateLimitStore(self.redis)
         self.usage = UsageStore(self.redis)
+        self.events = EventLog(self.redis)
         self.x = XClient(self.settings, observer=self._observe_x)
         self.slack = web_client(self.settings)
 

@@ -1,0 +1,5 @@
+import sys
+
+from birdhouse.cli import main
+
+sys.exit(main())

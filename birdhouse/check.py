@@ -1,0 +1,93 @@
+"""``birdhouse check``: everything an operator must get right before going live, each with what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import redis
+from slack_sdk.errors import SlackApiError
+
+from birdhouse.errors import XError, XNotEnrolled
+from birdhouse.settings import Settings
+from birdhouse.slackclient import web_client
+from birdhouse.xclient import XClient
+
+
+@dataclass(frozen=True)
+class Finding:
+    ok: bool
+    subject: str
+    message: str
+
+    def line(self) -> str:
+        return f"{'ok ' if self.ok else 'FAIL'}  {self.subject}: {self.message}"
+
+
+def run_checks(settings: Settings, connection: redis.Redis) -> list[Finding]:
+    findings: list[Finding] = []
+    for check in CHECKS:
+        findings.extend(check(settings, connection))
+    return findings
+
+
+def check_redis(settings: Settings, connection: redis.Redis) -> Iterator[Finding]:
+    try:
+        info = connection.info()
+    except redis.RedisError as exc:
+        yield Finding(False, "Redis", f"unreachable ({exc}): set REDIS_URL to a running server")
+        return
+    yield Finding(True, "Redis", f"version {info.get('redis_version')}")
+    policy = connection.config_get("maxmemory-policy").get("maxmemory-policy", "noeviction")
+    if policy != "noeviction":
+        yield Finding(False, "Redis", f"maxmemory-policy is {policy}: set it to noeviction, or evicted keys "
+                                      "will lose or duplicate cards")
+    if str(connection.config_get("appendonly").get("appendonly")) != "yes":
+        yield Finding(False, "Redis", "appendonly is off: queued jobs and card mappings are lost if Redis "
+                                      "restarts (set appendonly yes)")
+
+
+def check_slack(settings: Settings, connection: redis.Redis) -> Iterator[Finding]:
+    client = web_client(settings)
+    try:
+        auth = client.auth_test()
+    except SlackApiError as exc:
+        yield Finding(False, "Slack", f"auth.test failed ({exc.response.get('error')}): check SLACK_BOT_TOKEN")
+        return
+    except OSError as exc:
+        yield Finding(False, "Slack", f"cannot reach {settings.slack_api_url} ({exc}): check SLACK_API_URL")
+        return
+    yield Finding(True, "Slack", f"bot @{auth.get('user')} in workspace {auth.get('team')}")
+    for variable, channel in (("BIRDHOUSE_MENTIONS_CHANNEL", settings.mentions_channel),
+                              ("BIRDHOUSE_FOLLOWERS_CHANNEL", settings.followers_channel),
+                              ("BIRDHOUSE_SUPPORT_CHANNEL", settings.support_channel)):
+        try:
+            info = client.conversations_info(channel=channel)["channel"]
+        except SlackApiError as exc:
+            yield Finding(False, variable, f"{channel}: {exc.response.get('error')} (is it the channel id?)")
+            continue
+        if info.get("is_member") is False:
+            yield Finding(False, variable, f"#{info.get('name')}: the bot is not a member; /invite it")
+        else:
+            yield Finding(True, variable, f"#{info.get('name')}")
+
+
+def check_x(settings: Settings, connection: redis.Redis) -> Iterator[Finding]:
+    client = XClient(settings)
+    try:
+        me = client.me()
+    except XError as exc:
+        yield Finding(False, "X", f"users/me failed: {exc}")
+        return
+    yield Finding(True, "X", f"signed in as @{me['username']} (id {me['id']})")
+    try:
+        client.followers(me["id"], max_results=1)
+        yield Finding(True, "X followers", "follower lookup allowed")
+    except XNotEnrolled:
+        yield Finding(False, "X followers", "the access level does not include follower lookup: new-follower "
+                                            "cards are off, everything else runs")
+    except XError as exc:
+        yield Finding(False, "X followers", f"follower lookup failed: {exc}")
+
+
+CHECKS: tuple[Callable[[Settings, redis.Redis], Iterator[Finding]], ...] = (check_redis, check_slack, check_x)

@@ -1,0 +1,156 @@
+"""The ``birdhouse`` command. Parses arguments and starts things; the work is done by the library."""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import logging
+import sys
+import threading
+from pathlib import Path
+
+import redis
+
+from birdhouse import logs
+from birdhouse.errors import BirdhouseError, ConfigError
+from birdhouse.redis_server import resolve
+from birdhouse.settings import Settings
+
+DATA_DIR = Path("var")
+log = logging.getLogger("birdhouse")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.load()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        print("Set them in the environment or in a .env file (see README.md).", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _start(args: argparse.Namespace) -> tuple[Settings, redis.Redis]:
+    """Settings, logging and Redis: what every long-running command needs first."""
+    settings = _settings()
+    logs.configure(args.log_level, settings.secrets())
+    url, private = resolve(settings.redis_url, DATA_DIR / "redis")
+    if private is not None:
+        atexit.register(private.stop)
+        log.info("started a private Redis at %s (data in %s)", url, private.data_dir)
+    return settings, redis.Redis.from_url(url)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from birdhouse.check import run_checks
+
+    settings, connection = _start(args)
+    findings = run_checks(settings, connection)
+    for finding in findings:
+        print(finding.line())
+    failed = [finding for finding in findings if not finding.ok]
+    print(f"\n{len(failed)} problem(s)." if failed else "\nReady to go live.")
+    return 1 if failed else 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from workers.context import Context
+    from workers.runner import run_worker
+
+    settings, connection = _start(args)
+    run_worker(Context(settings, connection), burst=args.burst, with_scheduler=not args.no_scheduler)
+    return 0
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from slackbot.app import create_app
+    from slackbot.web import server
+
+    settings, connection = _start(args)
+    web = server(create_app(settings, connection), connection, args.host, args.port)
+    log.info("serving Slack requests on http://%s:%s/slack/events", args.host, web.effective_port)
+    web.run()
+    return 0
+
+
+def cmd_socket(args: argparse.Namespace) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from slackbot.app import create_app
+
+    settings, connection = _start(args)
+    settings.require("slack_app_token")
+    SocketModeHandler(create_app(settings, connection), settings.slack_app_token).start()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """App, worker and scheduler in one process tree: enough for a small team."""
+    from slackbot.app import create_app
+    from slackbot.web import server
+    from workers.context import Context
+    from workers.runner import run_worker
+
+    settings, connection = _start(args)
+    web = server(create_app(settings, connection), connection, args.host, args.port)
+    threading.Thread(target=web.run, name="birdhouse-web", daemon=True).start()
+    log.info("serving Slack requests on http://%s:%s/slack/events", args.host, web.effective_port)
+    run_worker(Context(settings, connection))
+    return 0
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    from workers.triage.stream import triage_lines
+
+    return 1 if triage_lines(sys.stdin, sys.stdout) else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from birdhouse.demo import run_demo
+
+    return run_demo(rate_per_minute=args.rate, duration=args.duration)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="birdhouse", description="X mentions and followers, triaged into Slack.")
+    top.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("check", help="check the configuration, Redis, Slack and X before going live"
+                        ).set_defaults(func=cmd_check)
+    worker = commands.add_parser("worker", help="run a worker (jobs, and the pollers' scheduler)")
+    worker.add_argument("--burst", action="store_true", help="stop when the queues are empty")
+    worker.add_argument("--no-scheduler", action="store_true", help="run jobs only; another worker schedules")
+    worker.set_defaults(func=cmd_worker)
+    for name, func, text in (("web", cmd_web, "serve Slack's requests over HTTP"),
+                             ("run", cmd_run, "serve Slack's requests and run a worker, in one command")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--host", default="127.0.0.1")
+        command.add_argument("--port", type=int, default=3000)
+        command.set_defaults(func=func)
+    commands.add_parser("socket", help="serve Slack over Socket Mode (needs SLACK_APP_TOKEN)"
+                        ).set_defaults(func=cmd_socket)
+    commands.add_parser("triage", help="triage X posts: JSON lines on stdin, JSON lines on stdout"
+                        ).set_defaults(func=cmd_triage)
+    demo = commands.add_parser("demo", help="the whole system against emulated X and Slack, no accounts needed")
+    demo.add_argument("--rate", type=float, default=12.0, help="new mentions per minute")
+    demo.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
+    demo.set_defaults(func=cmd_demo)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except BirdhouseError as exc:
+        print(f"birdhouse: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

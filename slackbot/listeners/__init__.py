@@ -1,0 +1,13 @@
+"""One module per Slack surface, each with ``register(app, services)``. A new surface adds itself here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import App
+
+from slackbot.services import Services
+
+Register = Callable[[App, Services], None]
+
+LISTENERS: tuple[Register, ...] = ()

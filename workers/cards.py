@@ -1,0 +1,91 @@
+"""Mention cards in Slack: each posted exactly once, even across overlapping polls and killed workers.
+
+A card job holds a lease while it posts. Before posting it notes the attempt; when it finds an earlier
+unconfirmed attempt (a worker died between Slack's answer and our record), it looks for the card in the
+channel's history by its metadata before posting again. Mentions whose card never made it are handed back
+to the queue by the next poll.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rq import Retry
+from slack_sdk.errors import SlackApiError
+
+from birdhouse.store import CardRef, Lease
+from slackbot.views.mention_card import fallback_text, mention_card
+from workers.context import Context, current
+from workers.queues import DEFAULT, queue
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT = "birdhouse_mention"
+LEASE_SECONDS = 30.0  # longer than one Slack call with its timeout
+REQUEUE_AFTER_SECONDS = 120  # a card job not done by then is presumed lost with its worker
+RETRY = Retry(max=5, interval=[2, 10, 30, 60, 120])
+
+
+class CardBusy(Exception):
+    """Another worker holds this card's lease; RQ retries later."""
+
+
+def enqueue_post(ctx: Context, mention_id: str) -> bool:
+    """Queue the card job unless one was queued recently. True when queued."""
+    if not ctx.redis.set(f"bh:mention:{mention_id}:queued", 1, nx=True, ex=REQUEUE_AFTER_SECONDS):
+        return False
+    queue(ctx.redis, DEFAULT).enqueue(post_card, mention_id, job_id=f"card-{mention_id}", retry=RETRY,
+                                      job_timeout=int(LEASE_SECONDS), failure_ttl=7 * 86400)
+    return True
+
+
+def requeue_unposted(ctx: Context) -> int:
+    """Hand back to the queue every stored mention whose card is not in Slack and not being worked on."""
+    return sum(enqueue_post(ctx, mention_id) for mention_id in ctx.mentions.unposted())
+
+
+def post_card(mention_id: str) -> dict[str, Any]:
+    ctx = current()
+    if (existing := ctx.mentions.card(mention_id)) is not None:
+        return {"already_posted": existing.ts}
+    mention = ctx.mentions.get(mention_id)
+    if mention is None:
+        raise LookupError(f"mention {mention_id} is not stored; nothing to post")
+    channel = ctx.settings.mentions_channel
+    with Lease(ctx.redis, f"card:{mention_id}", LEASE_SECONDS) as held:
+        if not held:
+            raise CardBusy(mention_id)
+        if (existing := ctx.mentions.card(mention_id)) is not None:  # finished while we waited for the lease
+            return {"already_posted": existing.ts}
+        earlier_attempt = ctx.mentions.note_post_attempt(mention_id, ctx.clock())
+        found = find_card(ctx, channel, mention_id, since=earlier_attempt) if earlier_attempt else None
+        ts = found or ctx.slack.chat_postMessage(
+            channel=channel, text=fallback_text(mention), blocks=mention_card(mention),
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"tweet_id": mention_id}},
+            unfurl_links=False, unfurl_media=False,
+        )["ts"]
+        ctx.mentions.set_card(mention_id, CardRef(channel, ts))
+        return {"posted": ts, "recovered": found is not None}
+
+
+def find_card(ctx: Context, channel: str, mention_id: str, since: float) -> str | None:
+    """The ts of a card for this mention posted after ``since``, found by its metadata, or None."""
+    cursor = None
+    try:
+        while True:
+            page = ctx.slack.conversations_history(channel=channel, oldest=f"{since - 1:.6f}", limit=200,
+                                                   include_all_metadata=True, cursor=cursor)
+            for message in page["messages"]:
+                metadata = message.get("metadata") or {}
+                if (metadata.get("event_type") == METADATA_EVENT
+                        and metadata.get("event_payload", {}).get("tweet_id") == mention_id):
+                    return message["ts"]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+    except SlackApiError as exc:
+        # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss.
+        # Fail the job: RQ retries, and an operator sees the error (usually a missing channels:history scope).
+        log.error("cannot check #%s history for mention %s: %s", channel, mention_id, exc.response.get("error"))
+        raise

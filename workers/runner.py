@@ -1,0 +1,39 @@
+"""Running workers: an RQ worker on Birdhouse's queues, plus the scheduler ticking in a thread beside it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from rq import Queue, SimpleWorker, Worker
+
+from workers.context import Context, install
+from workers.periodic import PERIODIC
+from workers.queues import LISTEN_ORDER
+from workers.scheduler import Scheduler
+
+log = logging.getLogger(__name__)
+
+
+def queues(ctx: Context) -> list[Queue]:
+    return [Queue(name, connection=ctx.redis) for name in LISTEN_ORDER]
+
+
+def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True, forking: bool = True) -> bool:
+    """Work until stopped (or, with ``burst``, until the queues are empty). True when it did any work.
+
+    A forking worker runs each job in a child process, so a job that crashes or leaks cannot take the
+    worker with it; ``forking=False`` runs jobs in-process (tests, and platforms without fork).
+    """
+    install(ctx)
+    stop = threading.Event()
+    if with_scheduler and not burst:
+        scheduler = Scheduler(ctx.redis, ctx.settings, PERIODIC, clock=ctx.clock)
+        threading.Thread(target=scheduler.run, args=(stop,), name="birdhouse-scheduler", daemon=True).start()
+    worker_class = Worker if forking else SimpleWorker
+    worker = worker_class(queues(ctx), connection=ctx.redis)
+    try:
+        # RQ's own scheduler moves retries (Retry with intervals) back onto the queues.
+        return worker.work(burst=burst, with_scheduler=True, logging_level="WARNING" if burst else "INFO")
+    finally:
+        stop.set()
