@@ -1,0 +1,56 @@
+"""`triage()`: one X post (and its author) in, one `Triage` out. Pure and offline."""
+
+from dataclasses import replace
+
+from .cues import find_cues, noise_reasons, spam_score
+from .language import detect_language
+from .model import Models, features, shipped_models
+from .priority import priority
+from .result import Triage
+from .text import read_post_text
+
+LEARNED_LABELS = ("question", "complaint", "praise")
+SPAM_THRESHOLD = 1.0  # one strong spam sign, or a pitch made of several weak ones
+
+
+def triage(post: dict, author: dict | None = None, *, models: Models | None = None) -> Triage:
+    """Label an X API v2 post object. `models` replaces the shipped weights (for evaluation)."""
+    models = models or shipped_models()
+    text = read_post_text(post.get("text") or "")
+    language = detect_language(text.lower, text.words, post.get("lang"))
+    ranked = language == "en"
+    referenced = frozenset(ref.get("type") for ref in post.get("referenced_tweets") or ())
+
+    spam_level, spam_signs = spam_score(text)
+    spam = spam_level >= SPAM_THRESHOLD
+    scores = dict.fromkeys(LEARNED_LABELS, 0.0)
+    reasons: dict[str, tuple[str, ...]] = {}
+    on = dict.fromkeys(LEARNED_LABELS, False)
+    if ranked:
+        cues = find_cues(text)
+        present = features(text, cues)
+        for label in LEARNED_LABELS:
+            model = models[label]
+            scores[label] = model.score(present)
+            # Spam that asks "are you struggling with debt?" is not a question to answer.
+            on[label] = scores[label] >= model.threshold and not spam and not text.is_retweet
+            if on[label]:
+                reasons[label] = tuple(c.reason for c in cues if c.label == label) + model.telling_words(present)
+    elif language != "und":
+        reasons["language"] = (f"written in '{language}': not triaged",)
+
+    noise_signs = () if spam or any(on.values()) else noise_reasons(text, referenced, judged_content=ranked)
+    noise = bool(noise_signs)
+    scores["spam"] = spam_level
+    scores["noise"] = 1.0 - max(scores[label] for label in LEARNED_LABELS) if noise else 0.0
+    if spam:
+        reasons["spam"] = spam_signs
+    if noise:
+        reasons["noise"] = noise_signs
+
+    verdict = Triage(
+        **on, spam=spam, noise=noise, language=language, ranked=ranked,
+        scores={label: round(score, 3) for label, score in scores.items()}, reasons=reasons, priority=0,
+    )
+    rank = priority(verdict.kind, ranked=ranked, also_question=on["question"], author=author)
+    return replace(verdict, priority=rank)

@@ -1,0 +1,170 @@
+"""Hand-written English cues: what a human reader would point at to justify a label.
+
+Each cue is a regular expression over the post's lower-cased message (`PostText.lower`) and a short
+reason shown on the Slack card. Cues do two jobs: they are features of the learned model (which
+decides how much each one counts, see `model.py`), and their reasons explain its verdict.
+Spam and noise are decided by cues alone (`spam_score`, `noise_reasons`): they are rare in the
+data and their signs are mechanical.
+"""
+
+import re
+from dataclasses import dataclass
+
+from .text import PostText
+
+# Where a sentence may start: the beginning, after . ! ? or after a greeting.
+_CLAUSE_START = r"(?:^|[.!?]\s+|\b(?:hi|hello|hey|hiya|quick one|so|also|and)\b[,:!]?\s+)"
+_PRAISE_WORDS = (
+    r"thank(?:s| you)|cheers|appreciate[ds]?|grateful|kudos|shout ?out|respect|props|love[ds]?|loving"
+    r"|great|amazing|brilliant|excellent|fantastic|outstanding|incredible|lovely|perfect(?:ion)?"
+    r"|delicious|impress(?:ed|ive)|best|awesome|superb|wonderful|legends?|you rock|well done|nice one"
+    r"|smooth(?:est)?|painless|helpful|so kind|friendly|recommend|game changer|top service|never disappoints"
+)
+_PROBLEM_WORDS = (
+    r"broken|down|outage|crash(?:es|ed|ing)?|not (?:working|work|sending|loading)|(?:doesn't|won't|didn't|can't|couldn't) "
+    r"(?:work|open|load|let|find|get|log|pay)|fail(?:s|ed|ing)?|error|bug|lost|losing|missing|damaged|crushed|"
+    r"soaked|wrong|late|delay(?:ed|s)?|cancel(?:l)?ed|declined|blocked|overcharged|charg(?:ed|ing) (?:me|us|twice|for)|"
+    r"double charged|refund|no (?:signal|reply|response|update|explanation|info|one|water)|on hold|"
+    r"still (?:no|not|waiting|haven't|hasn't)|hasn't (?:arrived|landed)|never (?:came|arrived)|wiped|"
+    r"disappear(?:ed|s)|logged (?:me )?out|leak(?:s|ing)?|filthy|off|burnt|cold|lukewarm|mystery|unavailable"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    label: str
+    name: str  # model feature name: stable, never shown
+    pattern: re.Pattern[str]
+    reason: str  # shown on the card; "{}" is replaced by the matched words
+
+    def explain(self, match: re.Match[str]) -> str:
+        return self.reason.format(" ".join(match.group(0).split())[:30])
+
+
+def _cue(label: str, name: str, pattern: str, reason: str) -> Cue:
+    return Cue(label, name, re.compile(pattern), reason)
+
+
+CUES: tuple[Cue, ...] = (
+    # Questions: anything that expects an answer or an action from the brand.
+    _cue("question", "question_mark", r"\?", "has a '?'"),
+    _cue("question", "wh_word", _CLAUSE_START + r"(?:how|what|what's|when|where|why|which|who|whose)\b", "asks '{}'"),
+    _cue("question", "yes_no", _CLAUSE_START + r"(?:is|are|can|could|do|does|did|will|would|should|has|have|may|any)"
+         r"\s+(?:i|you|we|it|there|they|my|your|the|this|someone|anyone|u)\b", "asks '{}'"),
+    _cue("question", "please_do", r"\b(?:please|pls|plz|kindly|can you|could you)\s+(?:\w+\s+)?(?:tell|let|advise|"
+         r"explain|help|confirm|send|dm|call|point|check|sort)\b", "asks '{}'"),
+    _cue("question", "contact_me", r"\b(?:dm|message|call|email|ring) (?:me|us)\b|\bcall me back\b|\bget back to me\b"
+         r"|\b(?:can|could) (?:someone|anyone|somebody)\b", "asks '{}'"),
+    _cue("question", "wants_to_know", r"\b(?:i'?d like to know|i want to know|i need to know|wondering|any idea|"
+         r"tell me|let me know|need help|can you help|who do i|is there a way|how do i|how can i|how much|"
+         r"any chance|i'?d appreciate it if|would love to know|asking for)\b", "asks '{}'"),
+    _cue("question", "request", r"\bi (?:need|want|would like) to (?:change|update|add|cancel|move|redirect|know|"
+         r"find|get|close|book|return|transfer|stop|speak|talk)\b", "requests '{}'"),
+    # Complaints: a problem with, or dissatisfaction about, the brand.
+    _cue("complaint", "negative_word", r"\b(?:worst|terrible|awful|horrible|horrendous|useless|rubbish|ridiculous|"
+         r"unacceptable|disgusting|disgrace(?:ful)?|disappoint(?:ed|ing)|shocking|appalling|dreadful|pathetic|"
+         r"a joke|rude|dismissive|misleading|frustrat(?:ed|ing)|annoy(?:ed|ing)|fed up|sort (?:it|this) out|"
+         r"sort your|not (?:happy|impressed|ok|okay|good enough)|never again|(?:never|not) (?:flying|using|"
+         r"ordering|shopping|buying)|i'm done|cancelling|switching providers|step backwards|embarrassing|"
+         r"inadmissible|classy|seriously|thanks for nothing)\b", "says '{}'"),
+    _cue("complaint", "problem", r"\b(?:" + _PROBLEM_WORDS + r")\b", "reports '{}'"),
+    _cue("complaint", "waited", r"\b(?:\d+|an?|two|three|four|five|six|several|many|fifty \w+) (?:min(?:ute)?s?|"
+         r"hours?|hrs?|days?|weeks?|months?)\b(?: \w+)? (?:on hold|waiting|later|delay|with no|without|no )"
+         r"|\b(?:waited|waiting|on hold|been) (?:for )?(?:\d+|an?|two|three|four|five|six) (?:min|hour|day|week|month)",
+         "waited '{}'"),
+    _cue("complaint", "keeps_happening", r"\b(?:again|(?:third|fourth|fifth|\d+(?:st|nd|rd|th)) time|every (?:single )?"
+         r"(?:time|day|morning|evening|week|month)|another|always)\b", "says '{}'"),
+    _cue("complaint", "nobody_helps", r"\b(?:no one|nobody|no-one|not a single)\b|\bnever (?:replied|answered|called)",
+         "says '{}'"),
+    # Sarcasm: praise words about a problem, with no "but" that would make it a genuine mixed review.
+    _cue("complaint", "sarcasm_marker", r"🙄|🙃|\b(?:oh (?:good|great|wonderful|brilliant|yes)|yeah because|ah yes|"
+         r"who needs|love that for me|truly|shocked|what a (?:treat|bargain)|so glad|can't wait|nothing says|"
+         r"five stars for|the famous|perfect timing)\b", "sarcastic '{}'"),
+    # Praise: thanks and compliments.
+    _cue("praise", "praise_word", r"\b(?:" + _PRAISE_WORDS + r")\b", "says '{}'"),
+    _cue("praise", "praise_emoji", r"🙏|❤️|❤|🙌|🔥|👍|😍|👏|✨|💯|🥰|😊|✈️", "praise emoji {}"),
+)
+
+_PRAISE = re.compile(r"\b(?:" + _PRAISE_WORDS + r")\b")
+_PROBLEM = re.compile(r"\b(?:" + _PROBLEM_WORDS + r")\b")
+_CONTRAST = re.compile(r"\b(?:but|though|however|although|except|shame|pity)\b")
+_IRONY = Cue("complaint", "irony", _PRAISE, "praise words about a problem '{}'")
+_MIXED = Cue("praise", "mixed", _CONTRAST, "mixed review '{}'")
+
+_SPAM_CUES: tuple[tuple[re.Pattern[str], float, str], ...] = (
+    # (pattern, weight, reason): one strong sign or two weak ones make spam.
+    (re.compile(r"\b(?:crypto|bitcoin|btc|forex|airdrop|token|invest in|pumps?|roi|signals|doubler|wallet)\b|\$[a-z]{3,5}\b"),
+     1.0, "crypto/investment pitch"),
+    (re.compile(r"\b(?:giveaway|win an?|free iphone|claim (?:here|yours|now)|you have been selected|congratulations!)"),
+     1.0, "giveaway bait"),
+    (re.compile(r"\b(?:follow ?back|f4f|followforfollow|followers|likes and views|subscribe to my|check out my|mixtape)\b"),
+     1.0, "follower/self promotion"),
+    (re.compile(r"\b(?:earn \$|work(?:ing)? from home|no experience needed|loans? approved|no credit check|seo services|"
+                r"hot singles|link in bio|promo code|whatsapp me|on whatsapp|\d+% off|guaranteed|build your website|"
+                r"hack \d{4}|legit payout)"), 1.0, "sales pitch"),
+    (re.compile(r"\$\d[\d,]*|£\d[\d,]*k?\b"), 0.3, "money amount"),
+    (re.compile(r"🚀|💰|🎁|📈|🔞|👉|👇"), 0.3, "promo emoji"),
+)
+_SPAM_LINK_WEIGHT = 0.4  # a link alone is normal; a link with a pitch is the spam pattern
+_SPAM_MANY_MENTIONS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class CueMatch:
+    label: str
+    name: str
+    reason: str
+
+
+def find_cues(text: PostText) -> tuple[CueMatch, ...]:
+    """Every cue found in the post, in `CUES` order, one match per cue."""
+    found = []
+    for cue in CUES:
+        match = cue.pattern.search(text.lower)
+        if match:
+            found.append(CueMatch(cue.label, cue.name, cue.explain(match)))
+    praise = _PRAISE.search(text.lower)
+    if praise and _PROBLEM.search(text.lower):
+        contrast = _CONTRAST.search(text.lower)
+        cue, match = (_MIXED, contrast) if contrast else (_IRONY, praise)
+        found.append(CueMatch(cue.label, cue.name, cue.explain(match)))
+    return tuple(found)
+
+
+def spam_score(text: PostText) -> tuple[float, tuple[str, ...]]:
+    """How much the post looks like spam, 0..1, and why."""
+    score, reasons = 0.0, []
+    for pattern, weight, reason in _SPAM_CUES:
+        if pattern.search(text.raw.lower()):
+            score += weight
+            reasons.append(reason)
+    if text.urls:
+        score += _SPAM_LINK_WEIGHT
+        reasons.append("has a link")
+    if text.mentions >= _SPAM_MANY_MENTIONS:
+        score += _SPAM_LINK_WEIGHT
+        reasons.append(f"tags {text.mentions} accounts")
+    return min(score, 1.0), tuple(reasons)
+
+
+_SHORT_POST_WORDS = 2
+
+
+def noise_reasons(text: PostText, referenced_types: frozenset[str], *, judged_content: bool) -> tuple[str, ...]:
+    """Signs that a post needs no attention. The caller asks only when the post is not also a
+    question, complaint or praise; `judged_content` is False when the language was not English,
+    and then only the signs that do not depend on reading the words count."""
+    reasons = []
+    if text.is_retweet or "retweeted" in referenced_types:
+        reasons.append("a repost")
+    if not text.words:
+        reasons.append("no words")
+    if not judged_content:
+        return tuple(reasons)
+    if 0 < len(text.words) <= _SHORT_POST_WORDS:
+        reasons.append(f"only {len(text.words)} word{'s' if len(text.words) > 1 else ''}")
+    if text.leading_mentions >= 2:
+        reasons.append("a conversation among others")
+    elif text.leading_mentions == 0 and text.mentions and not text.is_retweet:
+        reasons.append("a passing mention")
+    return tuple(reasons)
