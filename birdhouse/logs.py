@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import IO
 
 CHATTY_LOGGERS = {"tweepy": logging.INFO, "urllib3": logging.WARNING, "oauthlib": logging.WARNING,
                   "requests_oauthlib": logging.WARNING, "slack_sdk": logging.INFO, "slack_bolt": logging.INFO,
@@ -32,12 +33,12 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure(level: int | str = logging.INFO, secrets: Iterable[str] = ()) -> None:
-    handler = logging.StreamHandler()
+def configure(level: int | str = logging.INFO, secrets: Iterable[str] = (), stream: IO[str] | None = None) -> None:
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     for name, floor in CHATTY_LOGGERS.items():
-        logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level) if isinstance(level, str) else level))
+        logging.getLogger(name).setLevel(max(floor, root.level))

@@ -52,7 +52,7 @@ class Author:
             tweet_count=int(metrics.get("tweet_count", 0)),
             listed_count=int(metrics.get("listed_count", 0)),
             created_at=user.get("created_at"),
-            description=html.unescape(user.get("description") or ""),
+            description=user.get("description") or "",
             profile_image_url=user.get("profile_image_url"),
             url=user.get("url"),
             location=user.get("location"),

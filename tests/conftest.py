@@ -1,0 +1,134 @@
+"""Fixtures every test shares: a real Redis, both emulators on loopback ports, and ``stack``, the whole
+system wired together the way ``birdhouse run`` wires it (real tweepy, slack_sdk, Bolt, RQ and Redis)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from birdhouse.redis_server import resolve
+from birdhouse.settings import Settings
+from emulators.http import Serving
+from emulators.slack import SlackEmulator
+from emulators.x import XEmulator
+from slackbot.app import create_app
+from slackbot.web import server
+from workers.context import Context, install
+from workers.queues import DEFAULT, queue
+from workers.runner import run_worker
+
+TEST_DB = 9  # on a Redis that was already running, keep clear of db 0
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+MENTIONS, FOLLOWERS, SUPPORT = "C0MENTIONS", "C0FOLLOWERS", "C0SUPPORT"
+ALICE, BOB, MALLORY = "U0ALICE", "U0BOB", "U0MALLORY"  # Alice and Bob are the social team; Mallory is not
+TEAM_GROUP = "S0SOCIAL"
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url, private = resolve(None, tmp_path_factory.mktemp("redis"))
+    yield url if private else url.rsplit("/", 1)[0] + f"/{TEST_DB}"
+    if private:
+        private.stop()
+
+
+@pytest.fixture
+def redis_conn(redis_url: str) -> Iterator[redis.Redis]:
+    connection = redis.Redis.from_url(redis_url)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+
+
+@pytest.fixture
+def x_emulator() -> Iterator[XEmulator]:
+    emulator = XEmulator(brand_username="acme")
+    serving = Serving(emulator)
+    emulator.url = serving.start()
+    yield emulator
+    serving.stop()
+
+
+@pytest.fixture
+def slack_emulator() -> Iterator[SlackEmulator]:
+    emulator = SlackEmulator()
+    for channel_id, name in ((MENTIONS, "social-mentions"), (FOLLOWERS, "social-followers"), (SUPPORT, "support")):
+        emulator.add_channel(channel_id, name)
+    for user_id, name in ((ALICE, "alice"), (BOB, "bob"), (MALLORY, "mallory")):
+        emulator.add_user(user_id, name)
+    emulator.add_usergroup(TEAM_GROUP, "social", [ALICE, BOB])
+    serving = Serving(emulator)
+    emulator.url = serving.start()
+    yield emulator
+    serving.stop()
+
+
+def emulated_environment(x: XEmulator, slack: SlackEmulator, redis_url: str) -> dict[str, str]:
+    credentials = x.credentials
+    return {
+        "REDIS_URL": redis_url,
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": slack.signing_secret,
+        "SLACK_API_URL": slack.url + "/api/",
+        "X_API_URL": x.url,
+        "X_BEARER_TOKEN": credentials.bearer_token,
+        "X_API_KEY": credentials.api_key,
+        "X_API_SECRET": credentials.api_secret,
+        "X_ACCESS_TOKEN": credentials.access_token,
+        "X_ACCESS_TOKEN_SECRET": credentials.access_token_secret,
+        "BIRDHOUSE_MENTIONS_CHANNEL": MENTIONS,
+        "BIRDHOUSE_FOLLOWERS_CHANNEL": FOLLOWERS,
+        "BIRDHOUSE_SUPPORT_CHANNEL": SUPPORT,
+        "BIRDHOUSE_TEAM": TEAM_GROUP,
+        "BIRDHOUSE_POLL_INTERVAL": "60",
+    }
+
+
+class Stack:
+    """The system under test. ``work()`` runs a real RQ worker until the queues are empty."""
+
+    def __init__(self, x: XEmulator, slack: SlackEmulator, settings: Settings, connection: redis.Redis,
+                 environment: dict[str, str]) -> None:
+        self.x, self.slack, self.settings, self.redis = x, slack, settings, connection
+        self.environment = environment
+        self.ctx = Context(settings, connection)
+        install(self.ctx)
+        self._web = None
+
+    def work(self) -> None:
+        run_worker(self.ctx, burst=True, forking=False)
+
+    def poll_mentions(self) -> None:
+        queue(self.redis, DEFAULT).enqueue("workers.mentions.poll")
+        self.work()
+
+    def cards(self, channel: str = MENTIONS) -> list[dict]:
+        return self.slack.messages(channel)
+
+    def serve_app(self) -> str:
+        """Serve the Bolt app over HTTP and point the Slack emulator's deliveries at it."""
+        self._web = server(create_app(self.settings, self.redis, self.ctx.clock), self.redis, "127.0.0.1", 0)
+        threading.Thread(target=self._web.run, daemon=True).start()
+        url = f"http://127.0.0.1:{self._web.effective_port}"
+        self.slack.request_url = url + "/slack/events"
+        return url
+
+    def close(self) -> None:
+        if self._web is not None:
+            self._web.close()
+        install(None)
+
+
+@pytest.fixture
+def stack(x_emulator: XEmulator, slack_emulator: SlackEmulator, redis_conn: redis.Redis,
+          redis_url: str) -> Iterator[Stack]:
+    environment = emulated_environment(x_emulator, slack_emulator, redis_url)
+    settings = Settings.load(environ=environment, dotenv=None)
+    system = Stack(x_emulator, slack_emulator, settings, redis_conn, environment)
+    yield system
+    system.close()

@@ -1,0 +1,44 @@
+from birdhouse.store.ratelimits import RateLimit
+from workers.pacing import next_poll_delay, overlap_since_id
+
+NOW = 1_000_000.0
+
+
+def test_without_rate_limit_headers_the_configured_interval_holds():
+    assert next_poll_delay(60, None, NOW) == 60
+
+
+def test_plenty_of_budget_keeps_the_configured_interval():
+    assert next_poll_delay(60, RateLimit(limit=300, remaining=290, reset_at=NOW + 600), NOW) == 60
+
+
+def test_scarce_budget_spreads_the_remaining_calls_over_the_window():
+    assert next_poll_delay(10, RateLimit(limit=300, remaining=5, reset_at=NOW + 600), NOW) == 120
+
+
+def test_exhausted_budget_waits_for_the_reset():
+    assert next_poll_delay(10, RateLimit(limit=300, remaining=0, reset_at=NOW + 300), NOW) == 301
+
+
+def test_reset_in_the_past_does_not_produce_a_negative_delay():
+    assert next_poll_delay(5, RateLimit(limit=300, remaining=0, reset_at=NOW - 50), NOW) == 5
+
+
+def test_overlap_keeps_the_cursor_behind_the_newest_seconds():
+    seen = [("100", NOW - 60), ("200", NOW - 30), ("300", NOW - 5), ("400", NOW)]
+    assert overlap_since_id(seen, 10, current=None) == "200"
+
+
+def test_overlap_never_moves_the_cursor_backwards():
+    seen = [("100", NOW - 60), ("400", NOW)]
+    assert overlap_since_id(seen, 10, current="250") == "250"
+
+
+def test_nothing_old_enough_keeps_the_current_cursor():
+    assert overlap_since_id([("400", NOW), ("390", NOW - 2)], 10, current="300") == "300"
+    assert overlap_since_id([], 10, current="300") == "300"
+
+
+def test_ids_compare_as_numbers_not_strings():
+    seen = [("99", NOW - 60), ("1000", NOW)]
+    assert overlap_since_id(seen, 10, current="9") == "99"
