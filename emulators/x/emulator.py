@@ -30,16 +30,18 @@ class XEmulator(Emulator):
     def __init__(self, brand_username: str = "birdhouse", access: str = "self-serve",
                  clock: Callable[[], float] = time.time, *, bearer_token: str = Credentials.bearer_token,
                  api_key: str = Credentials.api_key, api_secret: str = Credentials.api_secret,
-                 access_token: str = Credentials.access_token,
+                 access_token: str | None = None,
                  access_token_secret: str = Credentials.access_token_secret) -> None:
         super().__init__()
         if access not in ACCESS_LEVELS:
             raise ValueError(f"access must be one of {ACCESS_LEVELS}, not {access!r}")
         self.access = access
-        self.credentials = Credentials(bearer_token, api_key, api_secret, access_token, access_token_secret)
         self._world = World(clock)
         self._brand = self._world.add_user(brand_username, name=brand_username.capitalize(), verified=True,
                                            verified_type="business")
+        # X's OAuth 1.0a access tokens start with the user's id, and tweepy reads it from there.
+        access_token = access_token or f"{self._brand.id}-{Credentials.access_token}"
+        self.credentials = Credentials(bearer_token, api_key, api_secret, access_token, access_token_secret)
         self._limits = RateLimiter(clock)
         self._forbidden = set(_NOT_IN_SELF_SERVE) if access == "self-serve" else set()
         self._items_read: Counter[str] = Counter()
