@@ -41,8 +41,9 @@ class SlackEmulator(Emulator):
         self.limiter = RateLimiter({name: spec.tier for name, spec in METHODS.items()}, clock)
         self.api = WebAPI(self.workspace, bot_token=bot_token, limiter=self.limiter)
         self.interactions = Interactions(self.workspace, signing_secret=signing_secret, base_url=self._base_url)
-        # Where response_urls point. Set it, or call serve(); otherwise the first request's Host teaches it.
-        self.base_url: str | None = None
+        # The emulator's own base URL, which response_urls start with. Set it (``s.url = serving.start()``)
+        # or use serve(); failing both, the Host of the first request teaches it.
+        self.url: str | None = None
 
         self.route("POST", "/api/{method}", self.api.handle)
         self.route("GET", "/api/{method}", self.api.handle)
@@ -56,20 +57,20 @@ class SlackEmulator(Emulator):
         self.route("POST", "/_emulator/slack/home", self._http_home)
 
     def dispatch(self, request: Request) -> Response:
-        if self.base_url is None and "host" in request.headers:
-            self.base_url = f"http://{request.headers['host']}"
+        if self.url is None and "host" in request.headers:
+            self.url = f"http://{request.headers['host']}"
         return super().dispatch(request)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Serving:
         """Start serving on a real socket; remember the URL for response_urls. Stop with ``.stop()``."""
         serving = Serving(self, host, port)
-        self.base_url = serving.start()
+        self.url = serving.start()
         return serving
 
     def _base_url(self) -> str:
-        if self.base_url is None:
-            raise RuntimeError("SlackEmulator.base_url is unknown: set it or start the emulator with serve()")
-        return self.base_url
+        if self.url is None:
+            raise RuntimeError("SlackEmulator.url is unknown: set it or start the emulator with serve()")
+        return self.url
 
     # -- the workspace ---------------------------------------------------------------------------
     @property
