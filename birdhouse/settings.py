@@ -38,6 +38,30 @@ def _words(raw: str) -> tuple[str, ...]:
     return tuple(word.strip().lower() for word in raw.split(",") if word.strip())
 
 
+def _count(raw: str) -> int:
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError("must be a whole number of at least 1")
+    return int(raw)
+
+
+def _x_id(raw: str) -> str:
+    if not raw.isdigit():
+        raise ValueError("must be the number in the list's address, x.com/i/lists/<id>")
+    return raw
+
+
+_PERIODS = {"hourly": 3600.0, "daily": 86400.0, "weekly": 7 * 86400.0}
+
+
+def _period(raw: str) -> float:
+    if raw.lower() in _PERIODS:
+        return _PERIODS[raw.lower()]
+    try:
+        return _seconds(raw)
+    except ValueError:
+        raise ValueError("must be hourly, daily, weekly or a number of seconds") from None
+
+
 def _url(raw: str) -> str:
     if not raw.startswith(("http://", "https://")):
         raise ValueError("must start with http:// or https://")
@@ -89,6 +113,26 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("BIRDHOUSE_POLL_INTERVAL", "poll_interval",
              "seconds between polls of X (at least; slower when X's rate-limit headers ask for it)",
              default="60", parse=_seconds),
+    Variable("BIRDHOUSE_FOLLOWER_POLL_INTERVAL", "follower_poll_interval",
+             "seconds between reads of the newest followers (one small page each when nobody new came)",
+             default="300", parse=_seconds),
+    Variable("BIRDHOUSE_FOLLOWER_KEYWORDS", "follower_keywords",
+             "comma-separated words of the brand's field (coffee, espresso): a new follower whose bio or name "
+             "says one is worth a look", default="", parse=_words),
+    Variable("BIRDHOUSE_NOTABLE_MIN_FOLLOWERS", "notable_min_followers",
+             "followers at which a new follower earns a card on reach alone", default="10000", parse=_count),
+    Variable("BIRDHOUSE_NOTABLE_MIN_SCORE", "notable_min_score",
+             "notability points that earn a card (2k+ reach 1, verified 1-2, bio keyword 2, recent mention 2, "
+             "active 1, healthy ratio 1, established account 1)", default="3", parse=_count),
+    Variable("BIRDHOUSE_BOT_MIN_SIGNALS", "bot_min_signals",
+             "bot signals (default picture, no posts, new account following thousands, link-only bio, "
+             "generated handle) that keep a follower off cards", default="2", parse=_count),
+    Variable("BIRDHOUSE_VIP_LIST_ID", "vip_list_id",
+             "id of the X list that follower cards' 'Add to VIP list' adds to; unset: no such button",
+             optional=True, parse=_x_id),
+    Variable("BIRDHOUSE_DIGEST_PERIOD", "digest_period",
+             "how often the new-follower digest is posted: hourly, daily, weekly, or seconds",
+             default="daily", parse=_period),
 )
 
 
@@ -110,6 +154,13 @@ class Settings:
     support_channel: str
     team: tuple[str, ...]
     poll_interval: float
+    follower_poll_interval: float
+    follower_keywords: tuple[str, ...]
+    notable_min_followers: int
+    notable_min_score: int
+    bot_min_signals: int
+    vip_list_id: str | None
+    digest_period: float
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, dotenv: str | Path | None = ".env") -> Settings:
