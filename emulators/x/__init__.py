@@ -3,4 +3,4 @@
 from emulators.x.emulator import XEmulator
 from emulators.x.traffic import TrafficSource
 
-__all__ = ["XEmulator", "TrafficSource"]
+__all__ = ["TrafficSource", "XEmulator"]

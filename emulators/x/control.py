@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from emulators.http import Request, Response
@@ -14,7 +15,7 @@ PREFIX = "/_emulator/x"
 
 
 def register(x: XEmulator) -> None:
-    def scripted(action):  # type: ignore[no-untyped-def]
+    def scripted(action: Callable[[Request], Response]) -> Callable[[Request], Response]:
         """Bad input is the caller's mistake: answer 400 with the reason instead of a stack trace."""
         def handle(request: Request) -> Response:
             try:

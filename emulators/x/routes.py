@@ -223,7 +223,8 @@ class V2:
         _refuse_unknown_keys(body, ("text", "reply", "quote_tweet_id", *_UNMODELED_POST_KEYS, *_IGNORED_POST_KEYS))
         unmodeled = [key for key in _UNMODELED_POST_KEYS if key in body]
         if unmodeled:
-            raise errors.invalid_request([{"message": f"$.{key}: not supported by the X emulator"} for key in unmodeled])
+            raise errors.invalid_request([{"message": f"$.{key}: not supported by the X emulator"}
+                                          for key in unmodeled])
         text = body.get("text")
         if not isinstance(text, str) or not text.strip():
             raise errors.invalid_request([{"message": "$.text: is missing but it is required"}])

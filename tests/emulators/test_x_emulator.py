@@ -337,3 +337,34 @@ def test_run_stops_on_event(x):
     made = TrafficSource(x, seed=1).run(rate_per_minute=6000, stop_event=stop)
     assert made["mentions"] + made["followers"] > 0
     assert x.state()["counts"]["mentions"] >= made["mentions"]
+
+
+def test_concurrent_writers_and_readers_see_a_consistent_world(x, client):
+    """The server is threaded: traffic lands while a poller pages, and nothing is lost or torn."""
+    errors: list[BaseException] = []
+
+    def write(seed: int) -> None:
+        try:
+            source = TrafficSource(x, seed=seed)
+            for _ in range(25):
+                source.mention()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    writers = [threading.Thread(target=write, args=(seed,)) for seed in range(4)]
+    for thread in writers:
+        thread.start()
+    while any(thread.is_alive() for thread in writers):
+        page = client.get_users_mentions(x.brand["id"], max_results=100)
+        assert page.meta["result_count"] == len(page.data or [])
+    for thread in writers:
+        thread.join()
+    assert errors == []
+    pages, token = [], None
+    while True:
+        page = client.get_users_mentions(x.brand["id"], max_results=100, pagination_token=token)
+        pages += page.data
+        token = page.meta.get("next_token")
+        if not token:
+            break
+    assert len({t.id for t in pages}) == len(pages) == x.state()["counts"]["mentions"] == 100
