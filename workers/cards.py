@@ -69,8 +69,10 @@ def post_card(mention_id: str) -> dict[str, Any]:
         return {"posted": ts, "recovered": found is not None}
 
 
-def find_card(ctx: Context, channel: str, mention_id: str, since: float) -> str | None:
-    """The ts of a card for this mention posted after ``since``, found by its metadata, or None."""
+def find_card(ctx: Context, channel: str, subject_id: str, since: float, *, event_type: str = METADATA_EVENT,
+              payload_key: str = "tweet_id") -> str | None:
+    """The ts of a message posted after ``since`` whose metadata is ``event_type`` with ``payload_key`` equal
+    to ``subject_id`` (by default: this mention's card), or None."""
     cursor = None
     try:
         while True:
@@ -78,8 +80,8 @@ def find_card(ctx: Context, channel: str, mention_id: str, since: float) -> str 
                                                    include_all_metadata=True, cursor=cursor)
             for message in page["messages"]:
                 metadata = message.get("metadata") or {}
-                if (metadata.get("event_type") == METADATA_EVENT
-                        and metadata.get("event_payload", {}).get("tweet_id") == mention_id):
+                if (metadata.get("event_type") == event_type
+                        and metadata.get("event_payload", {}).get(payload_key) == subject_id):
                     return message["ts"]
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not page.get("has_more") or not cursor:
@@ -87,5 +89,6 @@ def find_card(ctx: Context, channel: str, mention_id: str, since: float) -> str 
     except SlackApiError as exc:
         # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss.
         # Fail the job: RQ retries, and an operator sees the error (usually a missing channels:history scope).
-        log.error("cannot check #%s history for mention %s: %s", channel, mention_id, exc.response.get("error"))
+        log.error("cannot check #%s history for %s %s: %s", channel, event_type, subject_id,
+                  exc.response.get("error"))
         raise
