@@ -79,17 +79,17 @@ class Args:
             raise invalid_argument(name, "must be at least 1")
         return min(number, maximum)
 
-    def timestamp(self, name: str, error: str) -> float | None:
+    def timestamp(self, name: str, error: SlackError) -> float | None:
         value = self.get(name)
         if value is None:
             return None
         try:
             return float(value)
         except (TypeError, ValueError):
-            raise SlackError(error) from None
+            raise error from None
 
     def json_object(self, name: str) -> dict[str, Any]:
-        value = messages.decode(self.get(name), "invalid_arguments")
+        value = messages.decode(self.get(name), invalid_argument(name, "must be JSON"))
         if not isinstance(value, dict):
             raise invalid_argument(name, "must be an object")
         return value
@@ -372,8 +372,8 @@ class WebAPI:
 
 def _window(messages_: list[dict[str, Any]], args: Args) -> list[dict[str, Any]]:
     """``oldest``/``latest``/``inclusive`` as Slack applies them."""
-    oldest = args.timestamp("oldest", "invalid_ts_oldest")
-    latest = args.timestamp("latest", "invalid_ts_latest")
+    oldest = args.timestamp("oldest", SlackError("invalid_ts_oldest"))
+    latest = args.timestamp("latest", SlackError("invalid_ts_latest"))
     inclusive = args.flag("inclusive")
     selected = []
     for message in messages_:

@@ -15,12 +15,13 @@ from emulators.slack.errors import SlackError
 MAX_TEXT = 40_000  # Slack truncates (chat.postMessage) or refuses (msg_too_long) longer text
 
 
-def decode(value: Any, error: str) -> Any:
+def decode(value: Any, error: SlackError) -> Any:
+    """A JSON argument: parsed when it came as a string (form bodies), as it is otherwise."""
     if isinstance(value, str):
         try:
             return json.loads(value)
         except ValueError:
-            raise SlackError(error) from None
+            raise error from None
     return value
 
 
@@ -28,7 +29,7 @@ def parse_blocks(value: Any) -> list[dict[str, Any]] | None:
     """None when absent; ``[]`` is meaningful to chat.update (remove the blocks)."""
     if value is None or value == "":
         return None
-    blocks = decode(value, "invalid_blocks_format")
+    blocks = decode(value, SlackError("invalid_blocks_format"))
     if not isinstance(blocks, list):
         raise SlackError("invalid_blocks_format")
     problems = validate_blocks(blocks)
@@ -41,7 +42,7 @@ def parse_attachments(value: Any) -> list[dict[str, Any]] | None:
     if value is None or value == "":
         return None
     # Legacy attachments are stored, not validated: Birdhouse posts Block Kit only.
-    attachments = decode(value, "invalid_arguments")
+    attachments = decode(value, SlackError("invalid_arguments"))
     if not isinstance(attachments, list):
         raise SlackError("invalid_arguments", messages=["must be an array [json-pointer:/attachments]"])
     if len(attachments) > 100:
@@ -53,7 +54,7 @@ def parse_metadata(value: Any) -> dict[str, Any] | None:
     """None when absent; ``{}`` is meaningful to chat.update (remove the metadata)."""
     if value is None or value == "":
         return None
-    metadata = decode(value, "invalid_metadata_format")
+    metadata = decode(value, SlackError("invalid_metadata_format"))
     if not isinstance(metadata, dict):
         raise SlackError("invalid_metadata_format")
     if metadata and not (isinstance(metadata.get("event_type"), str) and isinstance(metadata.get("event_payload"), dict)):
