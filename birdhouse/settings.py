@@ -15,6 +15,7 @@ from typing import Any
 
 from dotenv import dotenv_values
 
+from birdhouse import business_hours
 from birdhouse.errors import ConfigError
 
 
@@ -60,6 +61,13 @@ def _period(raw: str) -> float:
         return _seconds(raw)
     except ValueError:
         raise ValueError("must be hourly, daily, weekly or a number of seconds") from None
+
+
+def _minutes(raw: str) -> float:
+    value = float(raw)
+    if value <= 0:
+        raise ValueError("must be a positive number of minutes")
+    return value
 
 
 def _url(raw: str) -> str:
@@ -110,6 +118,15 @@ VARIABLES: tuple[Variable, ...] = (
              parse=_channel),
     Variable("BIRDHOUSE_TEAM", "team", "Slack user (U…) and user-group (S…) ids allowed to act; empty: everyone",
              default="", parse=_id_list),
+    Variable("BIRDHOUSE_SLA_MINUTES", "sla_minutes",
+             "minutes a question or complaint may wait for a reply before its card is nudged (an SLA breach)",
+             default="30", parse=_minutes),
+    Variable("BIRDHOUSE_SLA_ESCALATE_MINUTES", "sla_escalate_minutes",
+             "minutes without a reply after which a question or complaint is escalated to the support channel",
+             default="120", parse=_minutes),
+    Variable("BIRDHOUSE_BUSINESS_HOURS", "business_hours",
+             f"when the SLA clock runs, e.g. {business_hours.EXAMPLE}; unset: around the clock",
+             optional=True, parse=business_hours.parse),
     Variable("BIRDHOUSE_POLL_INTERVAL", "poll_interval",
              "seconds between polls of X (at least; slower when X's rate-limit headers ask for it)",
              default="60", parse=_seconds),
@@ -153,6 +170,9 @@ class Settings:
     followers_channel: str
     support_channel: str
     team: tuple[str, ...]
+    sla_minutes: float
+    sla_escalate_minutes: float
+    business_hours: business_hours.BusinessHours | None
     poll_interval: float
     follower_poll_interval: float
     follower_keywords: tuple[str, ...]
