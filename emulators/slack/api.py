@@ -41,8 +41,9 @@ class Method:
 METHODS: dict[str, Method] = {}
 
 
-def method(name: str, *, tier: str, required: tuple[str, ...] = (), errors: tuple[str, ...] = (),
-           json_input: bool = True) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+def method(
+    name: str, *, tier: str, required: tuple[str, ...] = (), errors: tuple[str, ...] = (), json_input: bool = True
+) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
     def register(run: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
         METHODS[name] = Method(name, tier, required, frozenset(errors), json_input, run)
         return run
@@ -170,8 +171,15 @@ class WebAPI:
         "chat.postMessage",
         tier="t5",
         required=("channel",),
-        errors=("channel_not_found", "invalid_blocks", "invalid_blocks_format", "invalid_metadata_format",
-                "invalid_metadata_schema", "no_text", "too_many_attachments"),
+        errors=(
+            "channel_not_found",
+            "invalid_blocks",
+            "invalid_blocks_format",
+            "invalid_metadata_format",
+            "invalid_metadata_schema",
+            "no_text",
+            "too_many_attachments",
+        ),
     )
     def chat_post_message(self, args: Args) -> dict[str, Any]:
         channel = self.ws.channel(args.text("channel") or "", by_name=True)
@@ -186,17 +194,33 @@ class WebAPI:
             # long messages"); msg_too_long is not among its errors.
             text = text[: messages.MAX_TEXT]
             result = {"warning": "message_truncated", "response_metadata": {"warnings": ["message_truncated"]}}
-        message = self.ws.post(channel.id, user=self._user(), text=text, blocks=blocks, attachments=attachments,
-                               metadata=metadata or None, thread_ts=args.text("thread_ts"))
+        message = self.ws.post(
+            channel.id,
+            user=self._user(),
+            text=text,
+            blocks=blocks,
+            attachments=attachments,
+            metadata=metadata or None,
+            thread_ts=args.text("thread_ts"),
+        )
         return {"channel": channel.id, "ts": message["ts"], "message": message, **result}
 
     @method(
         "chat.update",
         tier="t3",
         required=("ts", "channel"),
-        errors=("cant_update_message", "channel_not_found", "invalid_blocks", "invalid_blocks_format",
-                "invalid_metadata_format", "invalid_metadata_schema", "message_not_found", "msg_too_long",
-                "no_text", "too_many_attachments"),
+        errors=(
+            "cant_update_message",
+            "channel_not_found",
+            "invalid_blocks",
+            "invalid_blocks_format",
+            "invalid_metadata_format",
+            "invalid_metadata_schema",
+            "message_not_found",
+            "msg_too_long",
+            "no_text",
+            "too_many_attachments",
+        ),
     )
     def chat_update(self, args: Args) -> dict[str, Any]:
         channel = self.ws.channel(args.text("channel") or "")
@@ -218,8 +242,15 @@ class WebAPI:
         "chat.postEphemeral",
         tier="t4",
         required=("user", "channel"),
-        errors=("channel_not_found", "invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text",
-                "too_many_attachments", "user_not_in_channel"),
+        errors=(
+            "channel_not_found",
+            "invalid_blocks",
+            "invalid_blocks_format",
+            "msg_too_long",
+            "no_text",
+            "too_many_attachments",
+            "user_not_in_channel",
+        ),
     )
     def chat_post_ephemeral(self, args: Args) -> dict[str, Any]:
         channel = self.ws.channel(args.text("channel") or "", by_name=True)
@@ -235,8 +266,13 @@ class WebAPI:
         ephemeral = self.ws.add_ephemeral(channel.id, user, {k: v for k, v in fields.items() if v is not None})
         return {"message_ts": ephemeral["message_ts"]}
 
-    @method("chat.getPermalink", tier="t5", required=("channel", "message_ts"),
-            errors=("channel_not_found", "message_not_found"), json_input=False)
+    @method(
+        "chat.getPermalink",
+        tier="t5",
+        required=("channel", "message_ts"),
+        errors=("channel_not_found", "message_not_found"),
+        json_input=False,
+    )
     def chat_get_permalink(self, args: Args) -> dict[str, Any]:
         channel, ts = args.text("channel") or "", args.text("message_ts") or ""
         with self.ws.lock:
@@ -246,16 +282,19 @@ class WebAPI:
             link += f"?thread_ts={message['thread_ts']}&cid={channel}"
         return {"channel": channel, "permalink": link}
 
-    @method("chat.delete", tier="t3", required=("ts", "channel"),
-            errors=("cant_delete_message", "channel_not_found", "message_not_found"))
+    @method(
+        "chat.delete",
+        tier="t3",
+        required=("ts", "channel"),
+        errors=("cant_delete_message", "channel_not_found", "message_not_found"),
+    )
     def chat_delete(self, args: Args) -> dict[str, Any]:
         channel, ts = args.text("channel") or "", args.text("ts") or ""
         self.ws.delete(channel, ts, deleter=self._user())
         return {"channel": channel, "ts": ts}
 
     # -- conversations ---------------------------------------------------------------------------
-    @method("conversations.info", tier="t3", required=("channel",), errors=("channel_not_found",),
-            json_input=False)
+    @method("conversations.info", tier="t3", required=("channel",), errors=("channel_not_found",), json_input=False)
     def conversations_info(self, args: Args) -> dict[str, Any]:
         channel = self.ws.conversation(args.text("channel") or "")
         if args.flag("include_num_members"):
@@ -267,23 +306,36 @@ class WebAPI:
     # conversations.history is not in shared/specs: shaped from Slack's public reference
     # (docs.slack.dev/reference/methods/conversations.history): tier 3, GET-style arguments only, messages
     # newest first, cursor pagination, metadata only with include_all_metadata.
-    @method("conversations.history", tier="t3", required=("channel",), json_input=False,
-            errors=("channel_not_found", "invalid_cursor", "invalid_ts_latest", "invalid_ts_oldest"))
+    @method(
+        "conversations.history",
+        tier="t3",
+        required=("channel",),
+        json_input=False,
+        errors=("channel_not_found", "invalid_cursor", "invalid_ts_latest", "invalid_ts_oldest"),
+    )
     def conversations_history(self, args: Args) -> dict[str, Any]:
         newest_first = self.ws.top_level(args.text("channel") or "")[::-1]
         return _page(_window(newest_first, args), args, default_limit=100, maximum=999)
 
-    @method("conversations.replies", tier="t3", required=("channel", "ts"), json_input=False,
-            errors=("channel_not_found", "invalid_cursor", "invalid_ts_latest", "invalid_ts_oldest",
-                    "thread_not_found"))
+    @method(
+        "conversations.replies",
+        tier="t3",
+        required=("channel", "ts"),
+        json_input=False,
+        errors=("channel_not_found", "invalid_cursor", "invalid_ts_latest", "invalid_ts_oldest", "thread_not_found"),
+    )
     def conversations_replies(self, args: Args) -> dict[str, Any]:
         parent, *replies = self.ws.thread(args.text("channel") or "", args.text("ts") or "")
         # The parent always leads, whatever the window.
         return _page([parent, *_window(replies, args)], args, default_limit=1000, maximum=1000)
 
     # -- reactions -------------------------------------------------------------------------------
-    @method("reactions.add", tier="t3", required=("name", "timestamp", "channel"),
-            errors=("already_reacted", "channel_not_found", "invalid_name", "message_not_found"))
+    @method(
+        "reactions.add",
+        tier="t3",
+        required=("name", "timestamp", "channel"),
+        errors=("already_reacted", "channel_not_found", "invalid_name", "message_not_found"),
+    )
     def reactions_add(self, args: Args) -> dict[str, Any]:
         name = (args.text("name") or "").strip(":")
         if not EMOJI_NAME.match(name):
@@ -299,8 +351,7 @@ class WebAPI:
             user["locale"] = "en-US"
         return {"user": user}
 
-    @method("usergroups.users.list", tier="t2", required=("usergroup",), errors=("no_such_subteam",),
-            json_input=False)
+    @method("usergroups.users.list", tier="t2", required=("usergroup",), errors=("no_such_subteam",), json_input=False)
     def usergroups_users_list(self, args: Args) -> dict[str, Any]:
         with self.ws.lock:
             users = self.ws.usergroups.get(args.text("usergroup") or "")
@@ -325,24 +376,40 @@ class WebAPI:
             raise missing_argument("trigger_id")
         return self.ws.exchange_trigger(trigger_id).user_id
 
-    @method("views.open", tier="t4", required=("view",),
-            errors=("duplicate_external_id", "exchanged_trigger_id", "expired_trigger_id", "invalid_trigger_id"))
+    @method(
+        "views.open",
+        tier="t4",
+        required=("view",),
+        errors=("duplicate_external_id", "exchanged_trigger_id", "expired_trigger_id", "invalid_trigger_id"),
+    )
     def views_open(self, args: Args) -> dict[str, Any]:
         view = self._view(args, kinds=("modal",))
         with self.ws.lock:
             self.ws.check_external_id(view.get("external_id"))
             return {"view": self.ws.open_modal(view, self._trigger(args))}
 
-    @method("views.push", tier="t4", required=("view",),
-            errors=("duplicate_external_id", "exchanged_trigger_id", "expired_trigger_id", "invalid_trigger_id",
-                    "not_found", "push_limit_reached"))
+    @method(
+        "views.push",
+        tier="t4",
+        required=("view",),
+        errors=(
+            "duplicate_external_id",
+            "exchanged_trigger_id",
+            "expired_trigger_id",
+            "invalid_trigger_id",
+            "not_found",
+            "push_limit_reached",
+        ),
+    )
     def views_push(self, args: Args) -> dict[str, Any]:
         view = self._view(args, kinds=("modal",))
         with self.ws.lock:
             self.ws.check_external_id(view.get("external_id"))
             return {"view": self.ws.push_modal(view, self._trigger(args))}
 
-    @method("views.update", tier="t4", required=("view",), errors=("duplicate_external_id", "hash_conflict", "not_found"))
+    @method(
+        "views.update", tier="t4", required=("view",), errors=("duplicate_external_id", "hash_conflict", "not_found")
+    )
     def views_update(self, args: Args) -> dict[str, Any]:
         view_id, external_id = args.text("view_id"), args.text("external_id")
         if view_id is None and external_id is None:
@@ -406,4 +473,3 @@ def _page(items: list[dict[str, Any]], args: Args, *, default_limit: int, maximu
             message.pop("metadata", None)
     next_cursor = base64.b64encode(f"next_ts:{rest[0]['ts']}".encode()).decode() if rest else ""
     return {"messages": page, "has_more": bool(rest), "response_metadata": {"next_cursor": next_cursor}}
-

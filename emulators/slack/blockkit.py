@@ -44,8 +44,19 @@ BLOCK_KEYS = {
     "image": {"type", "block_id", "image_url", "slack_file", "alt_text", "title"},
     "rich_text": {"type", "block_id", "elements"},
     "markdown": {"type", "block_id", "text"},
-    "video": {"type", "block_id", "alt_text", "author_name", "description", "provider_icon_url", "provider_name",
-              "title", "title_url", "thumbnail_url", "video_url"},
+    "video": {
+        "type",
+        "block_id",
+        "alt_text",
+        "author_name",
+        "description",
+        "provider_icon_url",
+        "provider_name",
+        "title",
+        "title_url",
+        "thumbnail_url",
+        "video_url",
+    },
     "file": {"type", "block_id", "external_id", "source"},
 }
 
@@ -278,7 +289,9 @@ class _Check:
     def options(self, element: dict[str, Any], at: str, maximum: int) -> None:
         if "option_groups" in element:
             for index, group in enumerate(self.array(element["option_groups"], 100, f"{at}/option_groups")):
-                if isinstance(group, dict) and self.required(group, ("label", "options"), f"{at}/option_groups/{index}"):
+                if isinstance(group, dict) and self.required(
+                    group, ("label", "options"), f"{at}/option_groups/{index}"
+                ):
                     self.option_list(group["options"], maximum, f"{at}/option_groups/{index}/options")
         elif self.required(element, ("options",), at):
             self.option_list(element["options"], maximum, f"{at}/options")

@@ -35,8 +35,14 @@ class SlackEmulator(Emulator):
         super().__init__()
         self.bot_token = bot_token
         self.signing_secret = signing_secret
-        self.workspace = Workspace(team_id=team_id, team_domain=team_domain, bot_user_id=bot_user_id,
-                                   bot_id="B" + bot_user_id[1:], app_id="A" + team_id[1:], clock=clock)
+        self.workspace = Workspace(
+            team_id=team_id,
+            team_domain=team_domain,
+            bot_user_id=bot_user_id,
+            bot_id="B" + bot_user_id[1:],
+            app_id="A" + team_id[1:],
+            clock=clock,
+        )
         self.workspace.add_user(bot_user_id, bot_name, is_bot=True)
         self.limiter = RateLimiter({name: spec.tier for name, spec in METHODS.items()}, clock)
         self.api = WebAPI(self.workspace, bot_token=bot_token, limiter=self.limiter)
@@ -115,8 +121,11 @@ class SlackEmulator(Emulator):
 
     def ephemerals(self, channel: str | None = None, user: str | None = None) -> list[dict[str, Any]]:
         with self.workspace.lock:
-            return [copy.deepcopy(e) for e in self.workspace.ephemerals
-                    if channel in (None, e["channel"]) and user in (None, e["user"])]
+            return [
+                copy.deepcopy(e)
+                for e in self.workspace.ephemerals
+                if channel in (None, e["channel"]) and user in (None, e["user"])
+            ]
 
     @property
     def views(self) -> dict[str, dict[str, Any]]:
@@ -138,8 +147,13 @@ class SlackEmulator(Emulator):
             return copy.deepcopy(target.posts) if target else []
 
     # -- rate limits -----------------------------------------------------------------------------
-    def set_rate_limit(self, method: str, per_minute: float | None = None,
-                       per_channel_per_second: float | None = None, burst: int | None = None) -> None:
+    def set_rate_limit(
+        self,
+        method: str,
+        per_minute: float | None = None,
+        per_channel_per_second: float | None = None,
+        burst: int | None = None,
+    ) -> None:
         """Replace a method's limits; a limit left None is off, so ``set_rate_limit(m)`` frees ``m``."""
         self.limiter.configure(method, Policy(per_minute, per_channel_per_second, burst))
 
@@ -147,12 +161,21 @@ class SlackEmulator(Emulator):
         self.limiter.disable()
 
     # -- acting as Slack toward the app ----------------------------------------------------------
-    def click(self, user_id: str, channel: str, ts: str, action_id: str, *, value: str | None = None,
-              block_id: str | None = None) -> AppResponse:
+    def click(
+        self,
+        user_id: str,
+        channel: str,
+        ts: str,
+        action_id: str,
+        *,
+        value: str | None = None,
+        block_id: str | None = None,
+    ) -> AppResponse:
         return self.interactions.click(user_id, channel, ts, action_id, value=value, block_id=block_id)
 
-    def click_view(self, user_id: str, view_id: str, action_id: str, *, value: str | None = None,
-                   block_id: str | None = None) -> AppResponse:
+    def click_view(
+        self, user_id: str, view_id: str, action_id: str, *, value: str | None = None, block_id: str | None = None
+    ) -> AppResponse:
         return self.interactions.click_view(user_id, view_id, action_id, value=value, block_id=block_id)
 
     def submit_view(self, user_id: str, view_id: str, values: dict[str, dict[str, Any]]) -> AppResponse:
@@ -164,11 +187,24 @@ class SlackEmulator(Emulator):
     def open_home(self, user_id: str) -> AppResponse:
         return self.interactions.open_home(user_id)
 
-    def deliver(self, raw_body: bytes, content_type: str, *, timestamp: str | int | None = None,
-                signature: str | None = None, retry_num: int | None = None,
-                retry_reason: str | None = None) -> AppResponse:
-        return self.interactions.deliver(raw_body, content_type, timestamp=timestamp, signature=signature,
-                                         retry_num=retry_num, retry_reason=retry_reason)
+    def deliver(
+        self,
+        raw_body: bytes,
+        content_type: str,
+        *,
+        timestamp: str | int | None = None,
+        signature: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str | None = None,
+    ) -> AppResponse:
+        return self.interactions.deliver(
+            raw_body,
+            content_type,
+            timestamp=timestamp,
+            signature=signature,
+            retry_num=retry_num,
+            retry_reason=retry_reason,
+        )
 
     # -- control API over HTTP -------------------------------------------------------------------
     def _http_response_url(self, request: Request) -> Response:
@@ -187,12 +223,22 @@ class SlackEmulator(Emulator):
 
     def _http_click(self, request: Request) -> Response:
         body = request.json() or {}
-        return _control(lambda: self.click(body["user"], body["channel"], body["ts"], body["action_id"],
-                                           value=body.get("value"), block_id=body.get("block_id")))
+        return _control(
+            lambda: self.click(
+                body["user"],
+                body["channel"],
+                body["ts"],
+                body["action_id"],
+                value=body.get("value"),
+                block_id=body.get("block_id"),
+            )
+        )
 
     def _http_command(self, request: Request) -> Response:
         body = request.json() or {}
-        return _control(lambda: self.slash_command(body["user"], body["command"], body.get("text", ""), body["channel"]))
+        return _control(
+            lambda: self.slash_command(body["user"], body["command"], body.get("text", ""), body["channel"])
+        )
 
     def _http_submit(self, request: Request) -> Response:
         body = request.json() or {}

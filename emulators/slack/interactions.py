@@ -72,9 +72,16 @@ class Interactions:
         self.request_url: str | None = None
 
     # -- transport -------------------------------------------------------------------------------
-    def deliver(self, raw_body: bytes, content_type: str, *, timestamp: str | int | None = None,
-                signature: str | None = None, retry_num: int | None = None,
-                retry_reason: str | None = None) -> AppResponse:
+    def deliver(
+        self,
+        raw_body: bytes,
+        content_type: str,
+        *,
+        timestamp: str | int | None = None,
+        signature: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str | None = None,
+    ) -> AppResponse:
         if not self.request_url:
             raise RuntimeError("set SlackEmulator.request_url to the app's /slack/events URL first")
         stamp = str(timestamp if timestamp is not None else int(self.ws.clock()))
@@ -124,8 +131,16 @@ class Interactions:
         return f"{self.base_url()}/_emulator/slack/response/{url_id}"
 
     # -- interactions ----------------------------------------------------------------------------
-    def click(self, user_id: str, channel: str, ts: str, action_id: str, *, value: str | None = None,
-              block_id: str | None = None) -> AppResponse:
+    def click(
+        self,
+        user_id: str,
+        channel: str,
+        ts: str,
+        action_id: str,
+        *,
+        value: str | None = None,
+        block_id: str | None = None,
+    ) -> AppResponse:
         """A user presses an element of a message: a block_actions payload, as Slack sends it."""
         with self.ws.lock:
             message = dict(self.ws.find(channel, ts))
@@ -140,8 +155,9 @@ class Interactions:
             )
         return self._send_payload(payload)
 
-    def click_view(self, user_id: str, view_id: str, action_id: str, *, value: str | None = None,
-                   block_id: str | None = None) -> AppResponse:
+    def click_view(
+        self, user_id: str, view_id: str, action_id: str, *, value: str | None = None, block_id: str | None = None
+    ) -> AppResponse:
         """A user presses an element of a modal or Home tab."""
         with self.ws.lock:
             view = self.ws.find_view(view_id=view_id)
@@ -244,23 +260,35 @@ class Interactions:
                 "event_id": f"Ev{secrets.token_hex(5).upper()}",
                 "event_time": int(now),
                 "authed_users": [self.ws.bot_user_id],
-                "authorizations": [{"enterprise_id": None, "team_id": self.ws.team_id, "user_id": self.ws.bot_user_id,
-                                    "is_bot": True, "is_enterprise_install": False}],
+                "authorizations": [
+                    {
+                        "enterprise_id": None,
+                        "team_id": self.ws.team_id,
+                        "user_id": self.ws.bot_user_id,
+                        "is_bot": True,
+                        "is_enterprise_install": False,
+                    }
+                ],
                 "is_ext_shared_channel": False,
             }
         return self.deliver(json.dumps(envelope).encode(), "application/json")
 
 
-def _action(blocks: list[dict[str, Any]], action_id: str, block_id: str | None, value: str | None,
-            action_ts: str) -> dict[str, Any]:
+def _action(
+    blocks: list[dict[str, Any]], action_id: str, block_id: str | None, value: str | None, action_ts: str
+) -> dict[str, Any]:
     """The ``actions[0]`` of a block_actions payload, from the element as posted."""
     for block in blocks:
         if block_id is not None and block.get("block_id") != block_id:
             continue
         for element in [*block.get("elements", []), block.get("accessory") or {}]:
             if element.get("action_id") == action_id:
-                action = {"action_id": action_id, "block_id": block["block_id"], "type": element["type"],
-                          "action_ts": action_ts}
+                action = {
+                    "action_id": action_id,
+                    "block_id": block["block_id"],
+                    "type": element["type"],
+                    "action_ts": action_ts,
+                }
                 if element["type"] == "button":
                     action["text"] = element["text"]
                     if "style" in element:

@@ -57,7 +57,9 @@ def parse_metadata(value: Any) -> dict[str, Any] | None:
     metadata = decode(value, SlackError("invalid_metadata_format"))
     if not isinstance(metadata, dict):
         raise SlackError("invalid_metadata_format")
-    if metadata and not (isinstance(metadata.get("event_type"), str) and isinstance(metadata.get("event_payload"), dict)):
+    if metadata and not (
+        isinstance(metadata.get("event_type"), str) and isinstance(metadata.get("event_payload"), dict)
+    ):
         raise SlackError("invalid_metadata_schema")
     return metadata
 

@@ -54,8 +54,14 @@ def apply(workspace: Workspace, target: ResponseURL, payload: dict[str, Any]) ->
         changes = {"text": text, "blocks": blocks or None, "attachments": attachments or None}
         workspace.update(target.channel, original, changes, editor=workspace.bot_user_id)
     elif payload.get("response_type") == "in_channel":
-        workspace.post(target.channel, user=workspace.bot_user_id, text=text, blocks=blocks,
-                       attachments=attachments, thread_ts=payload.get("thread_ts"))
+        workspace.post(
+            target.channel,
+            user=workspace.bot_user_id,
+            text=text,
+            blocks=blocks,
+            attachments=attachments,
+            thread_ts=payload.get("thread_ts"),
+        )
     else:
         fields = {"text": text, "blocks": blocks, "attachments": attachments, "thread_ts": payload.get("thread_ts")}
         workspace.add_ephemeral(target.channel, target.user_id, {k: v for k, v in fields.items() if v is not None})

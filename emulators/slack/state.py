@@ -54,8 +54,9 @@ class ResponseURL:
 
 
 class Workspace:
-    def __init__(self, *, team_id: str, team_domain: str, bot_user_id: str, bot_id: str, app_id: str,
-                 clock: Callable[[], float]) -> None:
+    def __init__(
+        self, *, team_id: str, team_domain: str, bot_user_id: str, bot_id: str, app_id: str, clock: Callable[[], float]
+    ) -> None:
         self.team_id = team_id
         self.team_domain = team_domain
         self.bot_user_id = bot_user_id
@@ -177,9 +178,17 @@ class Workspace:
             raise SlackError("message_not_found")
         return message
 
-    def post(self, channel_id: str, *, user: str, text: str, blocks: list[dict[str, Any]] | None = None,
-             metadata: dict[str, Any] | None = None, thread_ts: str | None = None,
-             attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    def post(
+        self,
+        channel_id: str,
+        *,
+        user: str,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        metadata: dict[str, Any] | None = None,
+        thread_ts: str | None = None,
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         with self.lock:
             channel = self.channel(channel_id)
             ts = self.next_ts()
@@ -258,7 +267,11 @@ class Workspace:
             if message is None:
                 raise SlackError("thread_not_found")
             root_ts = message.get("thread_ts", ts)
-            return [copy.deepcopy(m) for m in channel.messages.values() if m["ts"] == root_ts or m.get("thread_ts") == root_ts]
+            return [
+                copy.deepcopy(m)
+                for m in channel.messages.values()
+                if m["ts"] == root_ts or m.get("thread_ts") == root_ts
+            ]
 
     def react(self, channel_id: str, ts: str, name: str, user: str) -> None:
         with self.lock:
@@ -280,8 +293,15 @@ class Workspace:
             return copy.deepcopy(ephemeral)
 
     # -- views -----------------------------------------------------------------------------------
-    def store_view(self, payload: dict[str, Any], *, user_id: str, view_id: str | None = None,
-                   previous_view_id: str | None = None, root_view_id: str | None = None) -> dict[str, Any]:
+    def store_view(
+        self,
+        payload: dict[str, Any],
+        *,
+        user_id: str,
+        view_id: str | None = None,
+        previous_view_id: str | None = None,
+        root_view_id: str | None = None,
+    ) -> dict[str, Any]:
         """Create a view (no ``view_id``) or replace one's content, as Slack echoes it back."""
         with self.lock:
             view_id = view_id or self.new_id("V")
@@ -321,7 +341,9 @@ class Workspace:
 
     def check_external_id(self, external_id: str | None, *, replacing: str | None = None) -> None:
         with self.lock:
-            if external_id and any(v["external_id"] == external_id and v["id"] != replacing for v in self.views.values()):
+            if external_id and any(
+                v["external_id"] == external_id and v["id"] != replacing for v in self.views.values()
+            ):
                 raise SlackError("duplicate_external_id")
 
     def open_modal(self, payload: dict[str, Any], user_id: str) -> dict[str, Any]:

@@ -23,21 +23,39 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from emulators.http import Fault
 from emulators.slack import SlackEmulator
 from emulators.slack.console import render, watch
+from emulators.slack.interactions import sign
 
 CHANNEL, ALICE = "C0MENTIONS", "U0ALICE"
 METADATA = {"event_type": "birdhouse_mention", "event_payload": {"tweet_id": "1"}}
 CARD = [
     {"type": "header", "text": {"type": "plain_text", "text": "New mention"}},
-    {"type": "section", "text": {"type": "mrkdwn", "text": "*@ada*: is &lt;this&gt; on? <https://x.com/ada/status/1|open>"}},
-    {"type": "actions", "block_id": "card", "elements": [
-        {"type": "button", "text": {"type": "plain_text", "text": "Reply"}, "action_id": "reply", "value": "1"},
-        {"type": "button", "text": {"type": "plain_text", "text": "Like"}, "action_id": "like", "value": "1"},
-    ]},
+    {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": "*@ada*: is &lt;this&gt; on? <https://x.com/ada/status/1|open>"},
+    },
+    {
+        "type": "actions",
+        "block_id": "card",
+        "elements": [
+            {"type": "button", "text": {"type": "plain_text", "text": "Reply"}, "action_id": "reply", "value": "1"},
+            {"type": "button", "text": {"type": "plain_text", "text": "Like"}, "action_id": "like", "value": "1"},
+        ],
+    },
 ]
-MODAL = {"type": "modal", "callback_id": "reply", "title": {"type": "plain_text", "text": "Reply"},
-         "submit": {"type": "plain_text", "text": "Send"},
-         "blocks": [{"type": "input", "block_id": "text", "label": {"type": "plain_text", "text": "Reply"},
-                     "element": {"type": "plain_text_input", "action_id": "value"}}]}
+MODAL = {
+    "type": "modal",
+    "callback_id": "reply",
+    "title": {"type": "plain_text", "text": "Reply"},
+    "submit": {"type": "plain_text", "text": "Send"},
+    "blocks": [
+        {
+            "type": "input",
+            "block_id": "text",
+            "label": {"type": "plain_text", "text": "Reply"},
+            "element": {"type": "plain_text_input", "action_id": "value"},
+        }
+    ],
+}
 
 
 @pytest.fixture
@@ -87,7 +105,9 @@ def test_messages_threads_history_and_metadata(slack: SlackEmulator, client: Web
     assert [m["ts"] for m in thread["messages"]] == [ts, reply]
 
     link = client.chat_getPermalink(channel=CHANNEL, message_ts=reply)["permalink"]
-    assert link == f"https://birdhouse.slack.com/archives/{CHANNEL}/p{reply.replace('.', '')}?thread_ts={ts}&cid={CHANNEL}"
+    assert (
+        link == f"https://birdhouse.slack.com/archives/{CHANNEL}/p{reply.replace('.', '')}?thread_ts={ts}&cid={CHANNEL}"
+    )
 
     client.chat_delete(channel=CHANNEL, ts=reply)
     assert slack.message(CHANNEL, ts)["reply_count"] == 0
@@ -99,13 +119,19 @@ def test_history_windows_and_pages(slack: SlackEmulator, client: WebClient) -> N
     assert [m["text"] for m in window["messages"]] == ["3", "2", "1"]
     pages = [[m["text"] for m in page["messages"]] for page in client.conversations_history(channel=CHANNEL, limit=2)]
     assert pages == [["4", "3"], ["2", "1"], ["0"]]
-    assert error_of(lambda: client.conversations_history(channel=CHANNEL, cursor="bm9wZQ==")).response["error"] == "invalid_cursor"
+    assert (
+        error_of(lambda: client.conversations_history(channel=CHANNEL, cursor="bm9wZQ==")).response["error"]
+        == "invalid_cursor"
+    )
 
 
 def test_ephemeral_users_and_groups(slack: SlackEmulator, client: WebClient) -> None:
     client.chat_postEphemeral(channel="#social-mentions", user=ALICE, text="only you")
     assert [e["text"] for e in slack.ephemerals(user=ALICE)] == ["only you"]
-    assert error_of(lambda: client.chat_postEphemeral(channel=CHANNEL, user="U0NOBODY", text="x")).response["error"] == "user_not_in_channel"
+    assert (
+        error_of(lambda: client.chat_postEphemeral(channel=CHANNEL, user="U0NOBODY", text="x")).response["error"]
+        == "user_not_in_channel"
+    )
     assert client.users_info(user=ALICE)["user"]["real_name"] == "Alice"
     assert client.usergroups_users_list(usergroup="S0SOCIAL")["users"] == [ALICE]
     assert client.conversations_info(channel=CHANNEL)["channel"]["name"] == "social-mentions"
@@ -116,8 +142,14 @@ def test_ephemeral_users_and_groups(slack: SlackEmulator, client: WebClient) -> 
     [
         (lambda c: c.chat_postMessage(channel="C0NOWHERE", text="x"), "channel_not_found"),
         (lambda c: c.chat_postMessage(channel=CHANNEL), "no_text"),
-        (lambda c: c.chat_postMessage(channel=CHANNEL, text="x", metadata={"event_type": "x"}), "invalid_metadata_schema"),
-        (lambda c: c.api_call("chat.postMessage", params={"channel": CHANNEL, "blocks": "[{"}), "invalid_blocks_format"),
+        (
+            lambda c: c.chat_postMessage(channel=CHANNEL, text="x", metadata={"event_type": "x"}),
+            "invalid_metadata_schema",
+        ),
+        (
+            lambda c: c.api_call("chat.postMessage", params={"channel": CHANNEL, "blocks": "[{"}),
+            "invalid_blocks_format",
+        ),
         (lambda c: c.chat_update(channel=CHANNEL, ts="1.000001", text="x"), "message_not_found"),
         (lambda c: c.chat_update(channel=CHANNEL, ts="1.000001", text="x" * 40_001), "msg_too_long"),
         (lambda c: c.chat_postEphemeral(channel=CHANNEL, user=ALICE, text="x" * 40_001), "msg_too_long"),
@@ -134,13 +166,17 @@ def test_ephemeral_users_and_groups(slack: SlackEmulator, client: WebClient) -> 
         (lambda c: WebClient(None, base_url=c.base_url).auth_test(), "not_authed"),
     ],
 )
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
 def test_errors_as_slack_answers_them(client: WebClient, call: Any, error: str) -> None:
     assert error_of(lambda: call(client)).response["error"] == error
 
 
 def test_only_the_bot_can_update_its_messages(slack: SlackEmulator, client: WebClient) -> None:
     ts = slack.post_as_user(ALICE, CHANNEL, "hello")
-    assert error_of(lambda: client.chat_update(channel=CHANNEL, ts=ts, text="x")).response["error"] == "cant_update_message"
+    assert (
+        error_of(lambda: client.chat_update(channel=CHANNEL, ts=ts, text="x")).response["error"]
+        == "cant_update_message"
+    )
     assert error_of(lambda: client.chat_delete(channel=CHANNEL, ts=ts)).response["error"] == "cant_delete_message"
 
 
@@ -156,8 +192,17 @@ def test_long_text_is_truncated_by_post_message(slack: SlackEmulator, client: We
         ([{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}], "/blocks/0/text/text"),
         ([{"type": "divider"}] * 51, "/blocks"),
         ([{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}], "/blocks/0/text/text"),
-        ([{"type": "actions", "elements": [{"type": "button", "text": {"type": "plain_text", "text": "b" * 76}, "action_id": "b"}]}],
-         "/blocks/0/elements/0/text/text"),
+        (
+            [
+                {
+                    "type": "actions",
+                    "elements": [
+                        {"type": "button", "text": {"type": "plain_text", "text": "b" * 76}, "action_id": "b"}
+                    ],
+                }
+            ],
+            "/blocks/0/elements/0/text/text",
+        ),
     ],
 )
 def test_invalid_blocks_over_the_wire(client: WebClient, blocks: list[dict[str, Any]], pointer: str) -> None:
@@ -172,7 +217,9 @@ def test_invalid_views_are_invalid_arguments(slack: SlackEmulator, client: WebCl
     bad = {**MODAL, "title": {"type": "plain_text", "text": "t" * 25}}
     answer = error_of(lambda: client.views_open(trigger_id=trigger, view=bad)).response
     assert answer["error"] == "invalid_arguments"
-    assert answer["response_metadata"]["messages"] == ["[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"]
+    assert answer["response_metadata"]["messages"] == [
+        "[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"
+    ]
     assert client.views_open(trigger_id=trigger, view=MODAL)["ok"]  # a refused view does not spend the trigger
 
 
@@ -185,10 +232,15 @@ def test_trigger_ids_are_single_use_and_short_lived() -> None:
         client = WebClient(slack.bot_token, base_url=f"{slack.url}/api/")
         trigger = slack.workspace.issue_trigger(ALICE)
         client.views_open(trigger_id=trigger, view=MODAL)
-        assert error_of(lambda: client.views_open(trigger_id=trigger, view=MODAL)).response["error"] == "exchanged_trigger_id"
+        assert (
+            error_of(lambda: client.views_open(trigger_id=trigger, view=MODAL)).response["error"]
+            == "exchanged_trigger_id"
+        )
         late = slack.workspace.issue_trigger(ALICE)
         now[0] += 3.5
-        assert error_of(lambda: client.views_open(trigger_id=late, view=MODAL)).response["error"] == "expired_trigger_id"
+        assert (
+            error_of(lambda: client.views_open(trigger_id=late, view=MODAL)).response["error"] == "expired_trigger_id"
+        )
     finally:
         serving.stop()
 
@@ -200,7 +252,9 @@ def test_post_message_is_limited_per_channel_then_retried(slack: SlackEmulator, 
     refused = error_of(lambda: client.chat_postMessage(channel=CHANNEL, text="second")).response
     assert (refused.status_code, refused["error"], refused.headers["Retry-After"]) == (429, "ratelimited", "1")
 
-    patient = WebClient(slack.bot_token, base_url=f"{slack.url}/api/", retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)])
+    patient = WebClient(
+        slack.bot_token, base_url=f"{slack.url}/api/", retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)]
+    )
     assert patient.chat_postMessage(channel=CHANNEL, text="third")["ok"]
     assert [m["text"] for m in slack.messages(CHANNEL)] == ["first", "third"]
 
@@ -214,7 +268,9 @@ def test_method_tiers_are_enforced_and_can_be_switched_off(slack: SlackEmulator,
 
 
 def test_faults_reach_slack_sdk(slack: SlackEmulator, client: WebClient) -> None:
-    slack.inject(Fault("/api/chat.postMessage", "status", status=503, body={"ok": False, "error": "service_unavailable"}))
+    slack.inject(
+        Fault("/api/chat.postMessage", "status", status=503, body={"ok": False, "error": "service_unavailable"})
+    )
     assert error_of(lambda: client.chat_postMessage(channel=CHANNEL, text="x")).response.status_code == 503
 
     slack.inject(Fault("/api/chat.postMessage", "drop"))
@@ -233,8 +289,12 @@ class QuietHandler(WSGIRequestHandler):
 def bolt(slack: SlackEmulator) -> Iterator[dict[str, Any]]:
     """A Bolt app with the emulator's signing secret, served by wsgiref; ``seen`` records what it received."""
     seen: dict[str, Any] = {}
-    app = App(token=slack.bot_token, signing_secret=slack.signing_secret, process_before_response=True,
-              client=WebClient(slack.bot_token, base_url=f"{slack.url}/api/"))
+    app = App(
+        token=slack.bot_token,
+        signing_secret=slack.signing_secret,
+        process_before_response=True,
+        client=WebClient(slack.bot_token, base_url=f"{slack.url}/api/"),
+    )
 
     @app.action("reply")
     def open_reply(ack: Any, body: dict[str, Any], client: WebClient) -> None:
@@ -273,23 +333,32 @@ def bolt(slack: SlackEmulator) -> Iterator[dict[str, Any]]:
     server.server_close()
 
 
-def test_click_replace_original_through_response_url(slack: SlackEmulator, client: WebClient, bolt: dict[str, Any]) -> None:
+def test_click_replace_original_through_response_url(
+    slack: SlackEmulator, client: WebClient, bolt: dict[str, Any]
+) -> None:
     ts = post_card(client)
     assert slack.click(ALICE, CHANNEL, ts, "like").status == 200
     body = bolt["click"]
-    assert body["actions"][0] | {"action_ts": ""} == {"action_id": "like", "block_id": "card", "type": "button", "value": "1",
-                                                       "text": {"type": "plain_text", "text": "Like"}, "action_ts": ""}
+    assert body["actions"][0] | {"action_ts": ""} == {
+        "action_id": "like",
+        "block_id": "card",
+        "type": "button",
+        "value": "1",
+        "text": {"type": "plain_text", "text": "Like"},
+        "action_ts": "",
+    }
     assert body["container"] == {"type": "message", "message_ts": ts, "channel_id": CHANNEL, "is_ephemeral": False}
     assert body["message"]["ts"] == ts and body["user"]["id"] == ALICE
     assert slack.message(CHANNEL, ts)["text"] == "Liked"
     assert [post["text"] for post in slack.response_url_posts(body["response_url"])] == ["Liked"]
 
 
-def test_click_opens_a_modal_and_submission_answers_are_reflected(slack: SlackEmulator, client: WebClient,
-                                                                    bolt: dict[str, Any]) -> None:
+def test_click_opens_a_modal_and_submission_answers_are_reflected(
+    slack: SlackEmulator, client: WebClient, bolt: dict[str, Any]
+) -> None:
     ts = post_card(client)
     slack.click(ALICE, CHANNEL, ts, "reply")
-    (view_id, view), = slack.views.items()
+    ((view_id, view),) = slack.views.items()
     assert view["callback_id"] == "reply"
 
     slack.submit_view(ALICE, view_id, {"text": {"value": "no"}})
@@ -313,8 +382,10 @@ def test_home_tab_event(slack: SlackEmulator, bolt: dict[str, Any]) -> None:
 def test_signatures_are_slacks_and_bad_ones_are_refused(slack: SlackEmulator, bolt: dict[str, Any]) -> None:
     body = b"command=%2Fbirdhouse&text=x&user_id=U0ALICE"
     stamp = str(int(time.time()))
-    expected = "v0=" + hmac.new(slack.signing_secret.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
-    from emulators.slack.interactions import sign
+    expected = (
+        "v0=" + hmac.new(slack.signing_secret.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
+    )
+
     assert sign(slack.signing_secret, stamp, body) == expected
 
     form = "application/x-www-form-urlencoded"
@@ -328,8 +399,9 @@ def test_response_url_takes_five_posts(slack: SlackEmulator, client: WebClient, 
     url = bolt["click"]["response_url"]
     answers = []
     for i in range(5):  # one already spent by the app
-        request = urllib.request.Request(url, data=json.dumps({"text": f"n{i}"}).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            url, data=json.dumps({"text": f"n{i}"}).encode(), headers={"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request) as answer:
                 answers.append((answer.status, json.load(answer)))
@@ -341,13 +413,19 @@ def test_response_url_takes_five_posts(slack: SlackEmulator, client: WebClient, 
 
 
 # -- control API and console -----------------------------------------------------------------------
-def test_control_api_scripts_slack_from_another_process(slack: SlackEmulator, client: WebClient, bolt: dict[str, Any]) -> None:
+def test_control_api_scripts_slack_from_another_process(
+    slack: SlackEmulator, client: WebClient, bolt: dict[str, Any]
+) -> None:
     ts = post_card(client)
 
     def control(method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
         data = json.dumps(payload).encode() if payload is not None else None
-        request = urllib.request.Request(f"{slack.url}/_emulator/slack/{path}", data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{slack.url}/_emulator/slack/{path}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request) as answer:
             return json.load(answer)
 

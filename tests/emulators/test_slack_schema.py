@@ -43,8 +43,11 @@ NAMED: dict[str, dict[str, Any]] = {
     "app_id": {"type": "string", "pattern": "^A[A-Z0-9]+$"},
     "enterprise_id": {"type": ["string", "null"]},
     "blocks": {"type": "array", "items": {"type": "object", "required": ["type"]}},
-    "message": {"type": "object", "required": ["type", "ts", "text"],
-                "properties": {"ts": {"type": "string", "pattern": r"^\d{10}\.\d{6}$"}}},
+    "message": {
+        "type": "object",
+        "required": ["type", "ts", "text"],
+        "properties": {"ts": {"type": "string", "pattern": r"^\d{10}\.\d{6}$"}},
+    },
     "user": {"type": "object", "required": ["id", "name", "profile"]},
     "conversation": {"type": "object", "required": ["id", "created"]},
     "home": {"type": "object"},
@@ -140,8 +143,11 @@ def slack() -> SlackEmulator:
     return emulator
 
 
-MODAL = {"type": "modal", "title": {"type": "plain_text", "text": "Reply"},
-         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}]}
+MODAL = {
+    "type": "modal",
+    "title": {"type": "plain_text", "text": "Reply"},
+    "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}],
+}
 HOME = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "home"}}]}
 
 
@@ -149,23 +155,34 @@ def successful_calls(slack: SlackEmulator) -> dict[str, Answer]:
     """One successful call of every method, in an order where each has what it needs."""
     metadata = {"event_type": "birdhouse_mention", "event_payload": {"tweet_id": "1"}}
     answers = {"auth.test": call(slack, "auth.test")}
-    answers["chat.postMessage"] = posted = call(slack, "chat.postMessage", as_json=True, channel="C0MENTIONS",
-                                                text="hi", blocks=MODAL["blocks"], metadata=metadata)
+    answers["chat.postMessage"] = posted = call(
+        slack,
+        "chat.postMessage",
+        as_json=True,
+        channel="C0MENTIONS",
+        text="hi",
+        blocks=MODAL["blocks"],
+        metadata=metadata,
+    )
     ts = posted.body["ts"]
     call(slack, "chat.postMessage", channel="C0MENTIONS", text="reply", thread_ts=ts)
     answers["chat.update"] = call(slack, "chat.update", as_json=True, channel="C0MENTIONS", ts=ts, text="edited")
     answers["chat.postEphemeral"] = call(slack, "chat.postEphemeral", channel="C0MENTIONS", user="U0ALICE", text="psst")
     answers["chat.getPermalink"] = call(slack, "chat.getPermalink", channel="C0MENTIONS", message_ts=ts)
     answers["conversations.info"] = call(slack, "conversations.info", channel="C0MENTIONS")
-    answers["conversations.history"] = call(slack, "conversations.history", channel="C0MENTIONS", include_all_metadata="true")
+    answers["conversations.history"] = call(
+        slack, "conversations.history", channel="C0MENTIONS", include_all_metadata="true"
+    )
     answers["conversations.replies"] = call(slack, "conversations.replies", channel="C0MENTIONS", ts=ts)
     answers["reactions.add"] = call(slack, "reactions.add", channel="C0MENTIONS", timestamp=ts, name="eyes")
     answers["users.info"] = call(slack, "users.info", user="U0ALICE")
     answers["usergroups.users.list"] = call(slack, "usergroups.users.list", usergroup="S0SOCIAL")
-    answers["views.open"] = opened = call(slack, "views.open", as_json=True, view=MODAL,
-                                          trigger_id=slack.workspace.issue_trigger("U0ALICE"))
-    answers["views.push"] = call(slack, "views.push", as_json=True, view=MODAL,
-                                 trigger_id=slack.workspace.issue_trigger("U0ALICE"))
+    answers["views.open"] = opened = call(
+        slack, "views.open", as_json=True, view=MODAL, trigger_id=slack.workspace.issue_trigger("U0ALICE")
+    )
+    answers["views.push"] = call(
+        slack, "views.push", as_json=True, view=MODAL, trigger_id=slack.workspace.issue_trigger("U0ALICE")
+    )
     answers["views.update"] = call(slack, "views.update", as_json=True, view=MODAL, view_id=opened.body["view"]["id"])
     answers["views.publish"] = call(slack, "views.publish", as_json=True, view=HOME, user_id="U0ALICE")
     answers["chat.delete"] = call(slack, "chat.delete", channel="C0MENTIONS", ts=ts)
@@ -195,13 +212,19 @@ def test_conversations_history_shape(slack: SlackEmulator) -> None:
     for text in ("one", "two", "three"):
         call(slack, "chat.postMessage", channel="C0MENTIONS", text=text)
     first = call(slack, "conversations.history", channel="C0MENTIONS", limit=2).body
-    schema = {"type": "object", "required": ["ok", "messages", "has_more", "response_metadata"],
-              "properties": {"messages": {"type": "array", "items": NAMED["message"]},
-                             "response_metadata": {"required": ["next_cursor"]}}}
+    schema = {
+        "type": "object",
+        "required": ["ok", "messages", "has_more", "response_metadata"],
+        "properties": {
+            "messages": {"type": "array", "items": NAMED["message"]},
+            "response_metadata": {"required": ["next_cursor"]},
+        },
+    }
     jsonschema.validate(first, schema)
     assert [m["text"] for m in first["messages"]] == ["three", "two"] and first["has_more"]
-    rest = call(slack, "conversations.history", channel="C0MENTIONS", limit=2,
-                cursor=first["response_metadata"]["next_cursor"]).body
+    rest = call(
+        slack, "conversations.history", channel="C0MENTIONS", limit=2, cursor=first["response_metadata"]["next_cursor"]
+    ).body
     assert [m["text"] for m in rest["messages"]] == ["one"] and not rest["has_more"]
     assert rest["response_metadata"]["next_cursor"] == ""
 
