@@ -245,7 +245,9 @@ class Serving:
         handler = type("BoundHandler", (_RequestHandler,), {"emulator": emulator})
         self.emulator = emulator
         self._server = _Server((host, port), handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name=type(emulator).__name__, daemon=True)
+        # A short poll interval: shutdown() waits up to one interval, and tests start and stop many servers.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name=type(emulator).__name__,
+                                        daemon=True)
 
     @property
     def url(self) -> str:

@@ -3,6 +3,7 @@ system wired together the way ``birdhouse run`` wires it (real tweepy, slack_sdk
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from birdhouse.redis_server import resolve
+from birdhouse.redis_server import PrivateRedis
 from birdhouse.settings import Settings
 from emulators.http import Serving
 from emulators.slack import SlackEmulator
@@ -21,7 +22,6 @@ from workers.context import Context, install
 from workers.queues import DEFAULT, queue
 from workers.runner import run_worker
 
-TEST_DB = 9  # on a Redis that was already running, keep clear of db 0
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 MENTIONS, FOLLOWERS, SUPPORT = "C0MENTIONS", "C0FOLLOWERS", "C0SUPPORT"
@@ -31,10 +31,13 @@ TEAM_GROUP = "S0SOCIAL"
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url, private = resolve(None, tmp_path_factory.mktemp("redis"))
-    yield url if private else url.rsplit("/", 1)[0] + f"/{TEST_DB}"
-    if private:
-        private.stop()
+    """A real Redis of the test session's own (flushed freely, shared with no one), started the way the CLI
+    starts one; BIRDHOUSE_TEST_REDIS_URL points the tests at another server instead."""
+    if url := os.environ.get("BIRDHOUSE_TEST_REDIS_URL"):
+        yield url
+        return
+    with PrivateRedis(tmp_path_factory.mktemp("redis")) as server:
+        yield server.url
 
 
 @pytest.fixture

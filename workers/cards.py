@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rq import Retry
+from rq import Retry, get_current_job
+from rq.job import Job, JobStatus
 from slack_sdk.errors import SlackApiError
 
 from birdhouse.store import CardRef, Lease
@@ -22,9 +23,11 @@ from workers.queues import DEFAULT, queue
 log = logging.getLogger(__name__)
 
 METADATA_EVENT = "birdhouse_mention"
-LEASE_SECONDS = 30.0  # longer than one Slack call with its timeout
+LEASE_SECONDS = 180.0  # longer than one Slack call, its timeout and a few 429 waits
 REQUEUE_AFTER_SECONDS = 120  # a card job not done by then is presumed lost with its worker
-RETRY = Retry(max=5, interval=[2, 10, 30, 60, 120])
+# The first retry is immediate: it is what runs when a dead worker's job is found abandoned.
+RETRY = Retry(max=5, interval=[0, 10, 30, 60, 120])
+PENDING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
 class CardBusy(Exception):
@@ -32,10 +35,13 @@ class CardBusy(Exception):
 
 
 def enqueue_post(ctx: Context, mention_id: str) -> bool:
-    """Queue the card job unless one was queued recently. True when queued."""
+    """Queue the card job unless it was queued recently or is still waiting or running. True when queued."""
     if not ctx.redis.set(f"bh:mention:{mention_id}:queued", 1, nx=True, ex=REQUEUE_AFTER_SECONDS):
         return False
-    queue(ctx.redis, DEFAULT).enqueue(post_card, mention_id, job_id=f"card-{mention_id}", retry=RETRY,
+    job_id = f"card-{mention_id}"
+    if Job.exists(job_id, connection=ctx.redis) and Job.fetch(job_id, connection=ctx.redis).get_status() in PENDING:
+        return False
+    queue(ctx.redis, DEFAULT).enqueue(post_card, mention_id, job_id=job_id, retry=RETRY,
                                       job_timeout=int(LEASE_SECONDS), failure_ttl=7 * 86400)
     return True
 
@@ -53,7 +59,8 @@ def post_card(mention_id: str) -> dict[str, Any]:
     if mention is None:
         raise LookupError(f"mention {mention_id} is not stored; nothing to post")
     channel = ctx.settings.mentions_channel
-    with Lease(ctx.redis, f"card:{mention_id}", LEASE_SECONDS) as held:
+    job = get_current_job()
+    with Lease(ctx.redis, f"card:{mention_id}", LEASE_SECONDS, token=job.id if job else None) as held:
         if not held:
             raise CardBusy(mention_id)
         if (existing := ctx.mentions.card(mention_id)) is not None:  # finished while we waited for the lease

@@ -77,7 +77,7 @@ def fetch_new_mentions(ctx: Context) -> dict[str, Any]:
     # Oldest first, so the channel reads in the order people posted.
     for mention_id in sorted(new_ids, key=int):
         cards.enqueue_post(ctx, mention_id)
-    cursor = overlap_since_id(seen, OVERLAP_SECONDS, since_id)
+    cursor = overlap_since_id(seen, OVERLAP_SECONDS, since_id, ctx.clock())
     if cursor and cursor != since_id:
         ctx.mentions.set_since_id(cursor)
     return {"pages": pages, "read": len(seen), "new": len(new_ids)}

@@ -16,17 +16,20 @@ def next_poll_delay(base: float, rate_limit: RateLimit | None, now: float) -> fl
     return max(base, until_reset / rate_limit.remaining)
 
 
-def overlap_since_id(seen: list[tuple[str, float]], overlap_seconds: float, current: str | None) -> str | None:
-    """The ``since_id`` for the next poll, kept ``overlap_seconds`` behind the newest post seen.
+def overlap_since_id(seen: list[tuple[str, float]], overlap_seconds: float, current: str | None,
+                     now: float) -> str | None:
+    """The ``since_id`` for the next poll: past every post that has settled, short of the last few seconds.
 
     X indexes posts a little out of order, so a post with a lower id can appear after a higher one was read.
-    Re-reading a few seconds' worth costs little (X bills a post once per UTC day) and the store drops what
-    it has seen. ``seen`` is (post id, posted at) pairs; the cursor never moves backwards.
+    Posts younger than ``overlap_seconds`` are read again by the next poll (X bills a post once per UTC day;
+    the store drops what it has seen); older ones never are. ``seen`` is (post id, posted at) pairs from
+    this poll. The cursor never moves backwards.
     """
-    if not seen:
-        return current
-    newest_at = max(at for _, at in seen)
-    before_window = [int(post_id) for post_id, at in seen if at < newest_at - overlap_seconds]
-    if not before_window:
-        return current
-    return str(max(max(before_window), int(current or 0)))
+    settled = [int(post_id) for post_id, at in seen if at < now - overlap_seconds]
+    unsettled = [int(post_id) for post_id, at in seen if at >= now - overlap_seconds]
+    candidates = [int(current)] if current else []
+    if settled:
+        candidates.append(max(settled))
+    elif unsettled and not current:
+        candidates.append(min(unsettled) - 1)  # a first poll: start just below the posts still settling
+    return str(max(candidates)) if candidates else None

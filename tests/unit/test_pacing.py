@@ -24,21 +24,27 @@ def test_reset_in_the_past_does_not_produce_a_negative_delay():
     assert next_poll_delay(5, RateLimit(limit=300, remaining=0, reset_at=NOW - 50), NOW) == 5
 
 
-def test_overlap_keeps_the_cursor_behind_the_newest_seconds():
+def test_settled_posts_move_the_cursor_and_recent_ones_are_read_again():
     seen = [("100", NOW - 60), ("200", NOW - 30), ("300", NOW - 5), ("400", NOW)]
-    assert overlap_since_id(seen, 10, current=None) == "200"
+    assert overlap_since_id(seen, 10, current=None, now=NOW) == "200"
 
 
-def test_overlap_never_moves_the_cursor_backwards():
-    seen = [("100", NOW - 60), ("400", NOW)]
-    assert overlap_since_id(seen, 10, current="250") == "250"
+def test_once_everything_has_settled_nothing_is_read_again():
+    seen = [("100", NOW - 60), ("200", NOW - 30)]
+    assert overlap_since_id(seen, 10, current="50", now=NOW) == "200"
 
 
-def test_nothing_old_enough_keeps_the_current_cursor():
-    assert overlap_since_id([("400", NOW), ("390", NOW - 2)], 10, current="300") == "300"
-    assert overlap_since_id([], 10, current="300") == "300"
+def test_a_first_poll_of_only_recent_posts_starts_just_below_them():
+    assert overlap_since_id([("400", NOW), ("390", NOW - 2)], 10, current=None, now=NOW) == "389"
+
+
+def test_the_cursor_never_moves_backwards():
+    assert overlap_since_id([("100", NOW - 60)], 10, current="250", now=NOW) == "250"
+    assert overlap_since_id([("400", NOW)], 10, current="300", now=NOW) == "300"
+    assert overlap_since_id([], 10, current="300", now=NOW) == "300"
+    assert overlap_since_id([], 10, current=None, now=NOW) is None
 
 
 def test_ids_compare_as_numbers_not_strings():
     seen = [("99", NOW - 60), ("1000", NOW)]
-    assert overlap_since_id(seen, 10, current="9") == "99"
+    assert overlap_since_id(seen, 10, current="9", now=NOW) == "99"

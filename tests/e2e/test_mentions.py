@@ -1,0 +1,185 @@
+"""Mentions reach Slack: X emulator → tweepy → poller (RQ) → Redis → card job → slack_sdk → Slack emulator."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from rq.registry import StartedJobRegistry
+
+from emulators.http import Fault
+from tests.conftest import MENTIONS, Stack
+from workers.mentions import fetch_new_mentions
+from workers.queues import DEFAULT, queue
+
+
+def _author(stack: Stack, username: str = "dana", **metrics: int) -> dict:
+    return stack.x.add_user(username, name=username.capitalize(), followers_count=metrics.get("followers", 120))
+
+
+def _texts(stack: Stack) -> list[str]:
+    return [message["text"] for message in stack.cards()]
+
+
+def test_a_mention_becomes_one_card_with_author_text_labels_and_link(stack: Stack):
+    author = stack.x.add_user("dana", name="Dana Scully", followers_count=15_000, verified=True,
+                              verified_type="blue")
+    post = stack.x.post(author["id"], "@acme my order never arrived and nobody answers. Where is it?")
+
+    stack.poll_mentions()
+
+    [card] = stack.cards()
+    blocks = json.dumps(card["blocks"])
+    assert "*Dana Scully*" in blocks and "<https://x.com/dana|@dana>" in blocks
+    assert "10k+ followers" in blocks and "verified" in blocks
+    assert ">@acme my order never arrived and nobody answers. Where is it?" in blocks
+    assert f"<https://x.com/dana/status/{post['id']}|View on X>" in blocks
+    assert "Complaint" in blocks
+    assert card["metadata"]["event_payload"] == {"tweet_id": post["id"]}
+
+
+def test_untrusted_text_is_escaped_exactly_once_and_pings_nobody(stack: Stack):
+    author = _author(stack)
+    stack.x.post(author["id"], "@acme <!channel> & <@U1> look at this")
+
+    stack.poll_mentions()
+
+    [card] = stack.cards()
+    post_text = next(block["text"]["text"] for block in card["blocks"] if block.get("block_id") == "post")
+    assert post_text == ">@acme &lt;!channel&gt; &amp; &lt;@U1&gt; look at this"
+    assert "<!channel>" not in json.dumps(card) and "&amp;amp;" not in json.dumps(card)
+
+
+def test_repolling_and_overlap_post_nothing_twice(stack: Stack):
+    author = _author(stack)
+    for n in range(3):
+        stack.x.post(author["id"], f"@acme question {n}: do you ship to Norway?")
+    stack.poll_mentions()
+    stack.poll_mentions()
+    stack.x.post(author["id"], "@acme one more: and to Iceland?")
+    stack.poll_mentions()
+    stack.poll_mentions()
+
+    texts = _texts(stack)
+    assert len(texts) == 4 and len(set(texts)) == 4
+    assert "Iceland" in texts[-1]  # cards read in the order people posted
+
+
+def test_a_backlog_larger_than_a_page_arrives_whole_and_in_order(stack: Stack):
+    author = _author(stack)
+    posts = [stack.x.post(author["id"], f"@acme thanks for the great service, number {n}!") for n in range(130)]
+    stack.slack.disable_rate_limits()
+
+    stack.poll_mentions()
+
+    cards = stack.cards()
+    assert [card["metadata"]["event_payload"]["tweet_id"] for card in cards] == [post["id"] for post in posts]
+    assert stack.x.count_requests("GET", f"/2/users/{stack.x.brand['id']}/mentions") == 2
+
+
+def test_steady_state_polls_cost_one_request_and_no_items(stack: Stack):
+    author = _author(stack)
+    stack.x.post(author["id"], "@acme hello there")
+    stack.poll_mentions()
+    later = time.time() + 60  # past the overlap window, where posts have settled
+    stack.ctx.clock = lambda: later
+    stack.poll_mentions()
+    mentions_path = f"/2/users/{stack.x.brand['id']}/mentions"
+    requests_before = stack.x.count_requests("GET", mentions_path)
+    reads_before = stack.x.items_read("mentions")
+
+    stack.poll_mentions()
+
+    assert stack.x.count_requests("GET", mentions_path) == requests_before + 1
+    assert stack.x.items_read("mentions") == reads_before  # nothing re-read once outside the overlap window
+    assert stack.x.count_requests("GET", "/2/users/me") == 1  # the brand id is asked for once, then kept
+
+
+def test_slack_rate_limit_is_waited_out_and_the_card_posted_once(stack: Stack):
+    author = _author(stack)
+    stack.x.post(author["id"], "@acme is the app down?")
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=2, status=429,
+                             body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": "1"}))
+
+    stack.poll_mentions()
+
+    assert len(stack.cards()) == 1
+    assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 3
+
+
+def test_x_rate_limit_reschedules_the_poll_instead_of_sleeping(stack: Stack):
+    author = _author(stack)
+    stack.x.post(author["id"], "@acme hi")
+    stack.x.set_rate_limit("mentions", 1)
+    stack.poll_mentions()  # uses the only call in the window
+    stack.x.post(author["id"], "@acme hi again")
+
+    started = time.monotonic()
+    stack.poll_mentions()
+
+    assert time.monotonic() - started < 5
+    assert len(stack.cards()) == 1
+    due = stack.redis.zscore("bh:schedule", "poll-mentions")
+    assert due > time.time() + 800  # the next poll waits for X's window to reset (15 minutes)
+
+
+def test_a_worker_killed_mid_post_leaves_exactly_one_card(stack: Stack, tmp_path):
+    author = _author(stack)
+    post = stack.x.post(author["id"], "@acme my card must arrive once")
+    fetch_new_mentions(stack.ctx)  # stores the mention and queues its card job
+    # Slack takes 1.5 s to answer; the worker dies after sending, before it can record the card.
+    stack.slack.inject(Fault("/api/chat.postMessage", "latency", seconds=1.5))
+    worker = subprocess.Popen([sys.executable, "-m", "birdhouse", "worker", "--no-scheduler"],
+                              env={**os.environ, **stack.environment}, cwd=tmp_path, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: stack.redis.exists(f"bh:mention:{post['id']}:posting"))
+        time.sleep(0.3)
+    finally:
+        _kill_with_children(worker)
+    _wait_for(lambda: len(stack.cards()) == 1)  # Slack did post it
+    assert stack.ctx.mentions.card(post["id"]) is None  # ...but nobody recorded it
+
+    # Later: RQ notices the dead worker's job (its heartbeat stopped) and schedules the retry.
+    StartedJobRegistry(queue=queue(stack.redis, DEFAULT)).cleanup(timestamp=time.time() + 3600)
+    stack.work()
+
+    assert len(stack.cards()) == 1
+    assert stack.ctx.mentions.card(post["id"]).ts == stack.cards()[0]["ts"]
+    assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 1
+
+
+def test_a_card_the_queue_gave_up_on_is_posted_by_the_next_poll(stack: Stack):
+    author = _author(stack)
+    post = stack.x.post(author["id"], "@acme hello")
+    stack.slack.inject(Fault("/api/chat.postMessage", "drop", times=2))
+    stack.poll_mentions()  # the card job and its immediate retry fail; the next retry is scheduled
+    assert stack.cards() == []
+    # Time passes: RQ gives up (retries exhausted, the failed job expires) and our queued marker lapses.
+    scheduled = queue(stack.redis, DEFAULT).scheduled_job_registry
+    scheduled.remove(f"card-{post['id']}", delete_job=True)
+    stack.redis.delete(f"bh:mention:{post['id']}:queued")
+
+    stack.poll_mentions()
+
+    assert len(stack.cards()) == 1
+    assert stack.ctx.mentions.unposted() == []
+
+
+def _kill_with_children(process: subprocess.Popen) -> None:
+    """SIGKILL a worker and its work horse (RQ puts the horse in a session of its own), as a dying machine would."""
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+    for pid in [process.pid, *map(int, children)]:
+        os.kill(pid, signal.SIGKILL)
+    process.wait()
+
+
+def _wait_for(condition, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
