@@ -1,0 +1,64 @@
+"""The ``birdhouse`` command as an operator runs it: a real process, real stdin/stdout."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import Stack
+
+
+def birdhouse(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd=None) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith(("SLACK_", "X_", "BIRDHOUSE_", "REDIS_URL"))}
+    return subprocess.run([sys.executable, "-m", "birdhouse", *args], input=stdin, capture_output=True, text=True,
+                          env={**environment, **(env or {})}, cwd=cwd, timeout=60)
+
+
+def test_triage_reads_posts_on_stdin_and_writes_labels_on_stdout(tmp_path):
+    posts = [
+        {"id": "1", "text": "@acme how do I reset my password?"},
+        {"id": "2", "text": "@acme your app crashed again and I lost my order. Terrible."},
+        {"id": "3", "text": "@acme thank you, the new update is brilliant!"},
+    ]
+    result = birdhouse("triage", stdin="".join(json.dumps(post) + "\n" for post in posts), cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["id"], line["question"], line["complaint"], line["praise"]) for line in lines] == [
+        ("1", True, False, False), ("2", False, True, False), ("3", False, False, True)]
+
+
+def test_triage_reports_a_malformed_line_and_keeps_the_rest(tmp_path):
+    result = birdhouse("triage", stdin='{"id": "1", "text": "@acme where is my parcel?"}\nnot json\n', cwd=tmp_path)
+    assert result.returncode == 1
+    assert "line 2" in result.stderr
+    assert json.loads(result.stdout.splitlines()[0])["id"] == "1"
+
+
+def test_missing_configuration_names_every_variable_to_set(tmp_path):
+    result = birdhouse("worker", env={"SLACK_BOT_TOKEN": "xoxb-1"}, cwd=tmp_path)
+    assert result.returncode == 2
+    for name in ("SLACK_SIGNING_SECRET", "X_API_KEY", "BIRDHOUSE_MENTIONS_CHANNEL"):
+        assert f"{name} is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_passes_against_healthy_services(stack: Stack, tmp_path):
+    result = birdhouse("check", env=stack.environment, cwd=tmp_path)
+    assert "Slack: bot @birdhouse" in result.stdout
+    assert "X: signed in as @acme" in result.stdout
+    assert "BIRDHOUSE_MENTIONS_CHANNEL: #social-mentions" in result.stdout
+
+
+def test_check_says_plainly_what_is_wrong(stack: Stack, tmp_path):
+    environment = {**stack.environment, "SLACK_BOT_TOKEN": "xoxb-wrong", "X_ACCESS_TOKEN": "1-wrong",
+                   "BIRDHOUSE_SUPPORT_CHANNEL": "C0NOSUCH"}
+    stack.x.forbid("followers")
+    result = birdhouse("check", env=environment, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "FAIL  Slack: auth.test failed (invalid_auth): check SLACK_BOT_TOKEN" in result.stdout
+    assert "FAIL  X: users/me failed" in result.stdout and "X_ACCESS_TOKEN" in result.stdout
+    assert "xoxb-wrong" not in result.stdout + result.stderr

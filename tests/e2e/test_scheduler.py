@@ -1,0 +1,74 @@
+"""One poll chain however many workers tick, surviving restarts (real Redis)."""
+
+from __future__ import annotations
+
+import threading
+
+from birdhouse.settings import Settings
+from tests.conftest import Stack
+from workers.mentions import POLL
+from workers.periodic import PERIODIC
+from workers.queues import DEFAULT, queue
+from workers.scheduler import Scheduler, next_due, reschedule
+
+
+def _scheduler(stack: Stack, now: list[float]) -> Scheduler:
+    return Scheduler(stack.redis, stack.settings, (POLL,), clock=lambda: now[0])
+
+
+def test_many_workers_ticking_at_once_enqueue_one_poll(stack: Stack):
+    now = [1_000.0]
+    schedulers = [_scheduler(stack, now) for _ in range(8)]
+    barrier = threading.Barrier(len(schedulers))
+    enqueued: list[list[str]] = []
+
+    def tick(scheduler: Scheduler) -> None:
+        barrier.wait()
+        enqueued.append(scheduler.tick())
+
+    threads = [threading.Thread(target=tick, args=(scheduler,)) for scheduler in schedulers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(names.count(POLL.name) for names in enqueued) == 1
+    assert queue(stack.redis, DEFAULT).count == 1
+
+
+def test_a_poll_that_never_reports_back_comes_round_again_after_its_fallback(stack: Stack):
+    now = [1_000.0]
+    scheduler = _scheduler(stack, now)
+    assert scheduler.tick() == [POLL.name]
+    now[0] += POLL.interval(stack.settings)
+    assert scheduler.tick() == []  # the job may still be running
+    now[0] = 1_000.0 + POLL.fallback(stack.settings)
+    assert scheduler.tick() == [POLL.name]
+
+
+def test_the_job_sets_its_next_run_and_a_new_scheduler_honours_it(stack: Stack):
+    now = [1_000.0]
+    _scheduler(stack, now).tick()
+    reschedule(stack.redis, POLL.name, 15, clock=lambda: now[0])
+    assert next_due(stack.redis, POLL.name) == 1_015.0
+
+    restarted = _scheduler(stack, now)  # every worker stopped and a new one started
+    now[0] = 1_014.0
+    assert restarted.tick() == []
+    now[0] = 1_015.0
+    assert restarted.tick() == [POLL.name]
+
+
+def test_every_periodic_job_has_a_unique_name():
+    names = [task.name for task in PERIODIC]
+    assert POLL.name in names and len(names) == len(set(names))
+
+
+def test_the_poll_job_reschedules_itself_from_the_configured_interval(stack: Stack):
+    settings = Settings.load(environ={**stack.environment, "BIRDHOUSE_POLL_INTERVAL": "20"}, dotenv=None)
+    stack.ctx.settings = settings
+    author = stack.x.add_user("dana")
+    stack.x.post(author["id"], "@acme hi")
+    stack.poll_mentions()
+    due = next_due(stack.redis, POLL.name)
+    assert due is not None and 15 < due - stack.ctx.clock() <= 20
