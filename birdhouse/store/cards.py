@@ -1,0 +1,170 @@
+"""What the team did on each mention card: who holds it, replies, likes, follows, escalation, status.
+
+One hash per mention, one field per fact, so a claim in the Slack app and a reply in a worker never
+overwrite each other. Follows are kept per X user (following someone once is enough for every card of
+theirs, and new-follower cards share them). Also: which conversation each card started, and which brand
+reply answered which mention, so the author's answers land in the card's thread.
+
+Every writer works on a pipeline as well as a connection, so a job records an outcome and its effects
+together.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import redis
+
+OPEN, DONE, DISMISSED = "open", "done", "dismissed"
+KEEP_SECONDS = 90 * 86400
+
+# Change the status only from the expected one: two people pressing Done record one Done.
+_SET_STATUS = """
+local raw = redis.call('hget', KEYS[1], 'status')
+local status = 'open'
+if raw then status = cjson.decode(raw)['status'] end
+if status ~= ARGV[1] then return 0 end
+redis.call('hset', KEYS[1], 'status', ARGV[2])
+return 1
+"""
+# Release a claim only for its holder.
+_UNCLAIM = """
+local raw = redis.call('hget', KEYS[1], 'claimed_by')
+if raw and cjson.decode(raw)['user'] == ARGV[1] then return redis.call('hdel', KEYS[1], 'claimed_by') end
+return 0
+"""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Who did something, and when (epoch seconds)."""
+
+    user: str
+    at: float
+
+
+@dataclass(frozen=True)
+class Reply:
+    user: str
+    text: str
+    post_id: str
+    url: str
+    at: float
+
+
+@dataclass(frozen=True)
+class Escalation:
+    user: str
+    at: float
+    case_permalink: str
+
+
+@dataclass(frozen=True)
+class CardState:
+    status: str = OPEN
+    status_by: Mark | None = None
+    claimed_by: Mark | None = None
+    replies: tuple[Reply, ...] = ()
+    liked_by: Mark | None = None
+    followed_by: Mark | None = None
+    escalated: Escalation | None = None
+    # Actions X refused for this app's access level on this card: name -> who tried. The card says why.
+    refused: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def closed(self) -> bool:
+        return self.status != OPEN
+
+
+def _mark(raw: bytes | None) -> Mark | None:
+    return Mark(**json.loads(raw)) if raw else None
+
+
+class CardStore:
+    def __init__(self, connection: redis.Redis | redis.client.Pipeline) -> None:
+        self.connection = connection
+
+    @staticmethod
+    def _key(mention_id: str) -> str:
+        return f"bh:mention:{mention_id}:state"
+
+    def _set(self, mention_id: str, field: str, value: dict[str, Any]) -> None:
+        self.connection.hset(self._key(mention_id), field, json.dumps(value))
+        self.connection.expire(self._key(mention_id), KEEP_SECONDS)
+
+    # -- reading ------------------------------------------------------------------------------------
+    def get(self, mention_id: str, author_id: str | None = None) -> CardState:
+        fields = {k.decode(): v for k, v in self.connection.hgetall(self._key(mention_id)).items()}
+        replies = self.connection.lrange(self._key(mention_id) + ":replies", 0, -1)
+        status = json.loads(fields["status"]) if "status" in fields else {"status": OPEN}
+        escalated = json.loads(fields["escalated"]) if "escalated" in fields else None
+        refused = {field.removeprefix("refused:"): json.loads(value) for field, value in fields.items()
+                   if field.startswith("refused:")}
+        return CardState(
+            status=status["status"],
+            status_by=Mark(status["user"], status["at"]) if "user" in status else None,
+            claimed_by=_mark(fields.get("claimed_by")),
+            replies=tuple(Reply(**json.loads(raw)) for raw in replies),
+            liked_by=_mark(fields.get("liked_by")),
+            followed_by=self.followed(author_id) if author_id else None,
+            escalated=Escalation(**escalated) if escalated else None,
+            refused=tuple(sorted(refused.items())),
+        )
+
+    def followed(self, x_user_id: str) -> Mark | None:
+        return _mark(self.connection.get(f"bh:x:followed:{x_user_id}"))
+
+    # -- the Slack app's changes (no X involved) ----------------------------------------------------
+    def claim(self, mention_id: str, mark: Mark) -> bool:
+        """True when this person now holds the card; False when someone already did."""
+        return bool(self.connection.hsetnx(self._key(mention_id), "claimed_by", json.dumps(asdict(mark))))
+
+    def unclaim(self, mention_id: str, user: str) -> bool:
+        return bool(self.connection.eval(_UNCLAIM, 1, self._key(mention_id), user))
+
+    def change_status(self, mention_id: str, expected: str, new: str, mark: Mark) -> bool:
+        value = json.dumps({"status": new, **asdict(mark)})
+        return bool(self.connection.eval(_SET_STATUS, 1, self._key(mention_id), expected, value))
+
+    # -- the workers' changes (after X answered) ----------------------------------------------------
+    def add_reply(self, mention_id: str, reply: Reply) -> None:
+        self.connection.rpush(self._key(mention_id) + ":replies", json.dumps(asdict(reply)))
+        self.connection.expire(self._key(mention_id) + ":replies", KEEP_SECONDS)
+
+    def set_liked(self, mention_id: str, mark: Mark) -> None:
+        self._set(mention_id, "liked_by", asdict(mark))
+
+    def set_followed(self, x_user_id: str, mark: Mark) -> None:
+        self.connection.set(f"bh:x:followed:{x_user_id}", json.dumps(asdict(mark)))
+
+    def set_escalated(self, mention_id: str, escalation: Escalation) -> None:
+        self._set(mention_id, "escalated", asdict(escalation))
+
+    def note_refused(self, mention_id: str, action: str, user: str) -> None:
+        """X's access level did not allow ``action`` when ``user`` tried it here; the card will say so."""
+        self.connection.hset(self._key(mention_id), f"refused:{action}", json.dumps(user))
+
+
+class Threads:
+    """Which card a mention belongs under: the one its conversation started, or the one the brand answered."""
+
+    def __init__(self, connection: redis.Redis | redis.client.Pipeline) -> None:
+        self.connection = connection
+
+    def note_card_conversation(self, conversation_id: str, mention_id: str) -> None:
+        """The first card of a conversation is its card; later mentions in it go to that card's thread."""
+        self.connection.set(f"bh:conversation:{conversation_id}:card", mention_id, nx=True, ex=KEEP_SECONDS)
+
+    def conversation_card(self, conversation_id: str) -> str | None:
+        raw = self.connection.get(f"bh:conversation:{conversation_id}:card")
+        return raw.decode() if raw else None
+
+    def note_brand_reply(self, post_id: str, mention_id: str) -> None:
+        self.connection.set(f"bh:x:brand_reply:{post_id}", mention_id, ex=KEEP_SECONDS)
+
+    def answered_mention(self, post_id: str) -> str | None:
+        """The mention a brand reply answered, when ``post_id`` is one of ours."""
+        raw = self.connection.get(f"bh:x:brand_reply:{post_id}")
+        return raw.decode() if raw else None

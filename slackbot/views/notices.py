@@ -1,0 +1,58 @@
+"""What the person who pressed a button is told, privately, when it did not go as planned.
+
+X's own words (``detail``) are passed along escaped; the rest says what happened and what to do next.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from birdhouse import errors
+from slackbot.views import mrkdwn
+
+VERBS = {"reply": "post your reply", "like": "like the post", "follow_back": "follow the author",
+         "escalate": "escalate"}
+
+
+def x_error(action: str, exc: errors.XError) -> str:
+    """One clear sentence or two about an X refusal; the card stays as it was and usable."""
+    verb = VERBS.get(action, action)
+    detail = mrkdwn.escape(str(exc))
+    lowered = detail.lower()
+    if isinstance(exc, errors.XRateLimited):
+        when = datetime.fromtimestamp(exc.reset_at, UTC).strftime("%H:%M UTC") if exc.reset_at else "a few minutes"
+        return f":hourglass: X's rate limit is reached, so Birdhouse could not {verb}. Try again after {when}."
+    if isinstance(exc, errors.XNotEnrolled):
+        return (f":lock: X's access level for this app does not include this ({verb}); since April 2026 no "
+                "self-serve tier may like or follow through the API. Use the x.com link on the card instead.")
+    if isinstance(exc, errors.XUnauthorized):
+        return f":key: X refused Birdhouse's credentials, so nothing was done. Ask an admin to run `birdhouse check`."
+    if "duplicate" in lowered:
+        return (":repeat: X refused the reply: the brand already posted exactly this text. "
+                "Change the wording and reply again.")
+    if "not allowed" in lowered and action == "reply":
+        return (":no_entry: X does not allow the brand to reply to this post (an app on a self-serve tier may "
+                f"only reply to posts that mention or quote the brand). X said: {detail}")
+    if "deleted or not visible" in lowered or isinstance(exc, errors.XNotFound):
+        return (f":ghost: Birdhouse could not {verb}: the post or its author is gone from X (deleted, "
+                f"suspended or protected). X said: {detail}")
+    if isinstance(exc, errors.XUnavailable):
+        return f":warning: X did not answer, so Birdhouse could not {verb}. Try again in a minute."
+    return f":warning: X refused to {verb}: {detail}"
+
+
+def unknown_reply_outcome(text: str) -> str:
+    return (":warning: Birdhouse stopped while X was posting your reply, and cannot tell whether it went out. "
+            "It will not post it again by itself: check the conversation on X before replying again. "
+            f"Your text was:\n{mrkdwn.quote(text)}")
+
+
+def reply_failed(text: str, reason: str) -> str:
+    """An X refusal of a reply, with the text so nothing typed is lost."""
+    return f"{reason}\nYour text was:\n{mrkdwn.quote(text)}"
+
+
+NOT_ON_TEAM = (":no_entry: Only the social team (BIRDHOUSE_TEAM) can act on these cards. Ask an admin to add "
+               "you if you should.")
+TEAM_UNKNOWN = (":warning: Birdhouse could not check the team's user group with Slack just now, so it did "
+                "nothing. Try again in a moment.")
