@@ -2,15 +2,16 @@
 
     .venv/bin/python tools/train_triage.py
 
-One logistic regression per label (question, complaint, praise) over cue and word-n-gram features,
-fitted with AdaGrad in pure Python (no numpy at run time or here), seeded, so the same data gives
-the same weights. Each label's threshold is the one that maximised F1 on 5-fold out-of-fold scores.
+Logistic regressions over cue and word-n-gram features (see workers/triage/model.py for the two
+layers), fitted with AdaGrad in pure Python (no numpy at run time or here) and a seeded shuffle, so
+the same data gives the same weights. Each threshold maximises F1 on 5-fold out-of-fold scores.
 
 Training data:
-- complaints-2019 (Preoţiuc-Pietro et al., ACL 2019), all 3,449 tweets, for the complaint label
-  only; read from ../shared/datasets/complaints-2019/complaints.csv, never copied;
-- the `train` split of tests/fixtures/brand_mentions.jsonl (English posts), for all three labels.
-  The `test` split is never read here: it is the held-out set of tools/eval_triage.py.
+- the general complaint model: complaints-2019 (Preoţiuc-Pietro et al., ACL 2019), all 3,449
+  tweets; read from ../shared/datasets/complaints-2019/complaints.csv, never copied;
+- the question, complaint and praise models: the English posts of the `train` split of
+  tests/fixtures/brand_mentions.jsonl. The `test` split is never read here: it is the held-out
+  set of tools/eval_triage.py.
 """
 
 import csv
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from workers.triage.classify import LEARNED_LABELS
 from workers.triage.cues import find_cues
-from workers.triage.model import WEIGHTS_FILE, LabelModel, Models, features
+from workers.triage.model import WEIGHTS_FILE, LabelModel, TriageModel, base_features, general_opinion
 from workers.triage.text import read_post_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,16 +34,15 @@ BRAND_MENTIONS = REPO / "tests" / "fixtures" / "brand_mentions.jsonl"
 WEIGHTS_PATH = REPO / "workers" / "triage" / WEIGHTS_FILE
 SEED = 2026
 ATTRIBUTION = (
-    "Complaint weights learned in part from the complaints-2019 data set: D. Preoţiuc-Pietro, M. Găman, "
+    "general_complaint weights learned from the complaints-2019 data set: D. Preoţiuc-Pietro, M. Găman, "
     "N. Aletras, 'Automatically Identifying Complaints in Social Media', ACL 2019. No text from it is included."
 )
 
 # Chosen by 5-fold cross-validation on the training data (see docs/triage.md).
-EPOCHS = 12
+EPOCHS = 6
 LEARNING_RATE = 0.2
-L2 = 1e-4
+L2 = 3e-3
 MIN_FEATURE_COUNT = 2  # features seen once are memorised, not learned
-BRAND_WEIGHT = 3  # in-domain examples count this many times next to the 3,449 general tweets
 THRESHOLD_FOLDS = 5
 
 
@@ -50,12 +50,11 @@ THRESHOLD_FOLDS = 5
 class Example:
     present: frozenset[str]
     gold: dict[str, bool]  # only the labels this example was annotated for
-    weight: int = 1
 
 
-def example(text: str, gold: dict[str, bool], weight: int = 1) -> Example:
+def text_features(text: str) -> frozenset[str]:
     post_text = read_post_text(text)
-    return Example(features(post_text, find_cues(post_text)), gold, weight)
+    return base_features(post_text, find_cues(post_text))
 
 
 def load_complaints() -> list[tuple[str, bool]] | None:
@@ -66,22 +65,25 @@ def load_complaints() -> list[tuple[str, bool]] | None:
         return [(row["text"], row["complaint"] == "1") for row in csv.DictReader(rows)]
 
 
-def load_brand_mentions(split: str) -> list[dict]:
-    with BRAND_MENTIONS.open(encoding="utf-8") as lines:
-        return [post for post in map(json.loads, lines) if post["split"] == split]
-
-
-def brand_examples(posts: list[dict]) -> list[Example]:
-    """English posts only: labels of other languages are not guessed, so not learned either."""
-    return [
-        example(post["text"], {label: post["gold"][label] for label in LEARNED_LABELS}, BRAND_WEIGHT)
-        for post in posts
-        if post["gold"]["language"] == "en"
-    ]
-
-
 def complaint_examples(rows: list[tuple[str, bool]]) -> list[Example]:
-    return [example(text, {"complaint": is_complaint}) for text, is_complaint in rows]
+    return [Example(text_features(text), {"complaint": is_complaint}) for text, is_complaint in rows]
+
+
+def load_brand_mentions(split: str, *, english: bool = True) -> list[dict]:
+    """The English (or, with english=False, the other-language) posts of one split. Labels of
+    other languages are not guessed, so not learned either."""
+    with BRAND_MENTIONS.open(encoding="utf-8") as lines:
+        posts = map(json.loads, lines)
+        return [post for post in posts if post["split"] == split and (post["gold"]["language"] == "en") == english]
+
+
+def brand_examples(posts: list[dict], general_complaint: LabelModel) -> list[Example]:
+    examples = []
+    for post in posts:
+        base = text_features(post["text"])
+        present = base | general_opinion(general_complaint.score(base))
+        examples.append(Example(present, {label: post["gold"][label] for label in LEARNED_LABELS}))
+    return examples
 
 
 def _sigmoid(z: float) -> float:
@@ -93,7 +95,7 @@ def fit(examples: list[Example], label: str, threshold: float = 0.5) -> LabelMod
     annotated = [e for e in examples if label in e.gold]
     counts = Counter(f for e in annotated for f in e.present)
     vocabulary = {f for f, n in counts.items() if n >= MIN_FEATURE_COUNT}
-    rows = [([f for f in e.present if f in vocabulary], float(e.gold[label])) for e in annotated for _ in range(e.weight)]
+    rows = [([f for f in e.present if f in vocabulary], float(e.gold[label])) for e in annotated]
     weights: dict[str, float] = {}
     squared_gradients: dict[str, float] = {}
     bias = bias_squared_gradient = 0.0
@@ -145,25 +147,29 @@ def train_label(examples: list[Example], label: str) -> LabelModel:
     return fit(annotated, label, threshold=best_threshold(out_of_fold))
 
 
-def train(examples: list[Example], labels: tuple[str, ...] = LEARNED_LABELS) -> Models:
-    return {label: train_label(examples, label) for label in labels}
+def train_labels(examples: list[Example]) -> dict[str, LabelModel]:
+    return {label: train_label(examples, label) for label in LEARNED_LABELS}
 
 
 def main() -> int:
     complaints = load_complaints()
     if complaints is None:
-        print(f"complaints-2019 not found at {COMPLAINTS_CSV}: cannot train the complaint weights", file=sys.stderr)
+        print(f"complaints-2019 not found at {COMPLAINTS_CSV}: cannot train the general complaint model", file=sys.stderr)
         return 1
-    examples = complaint_examples(complaints) + brand_examples(load_brand_mentions("train"))
-    models = train(examples)
+    general_complaint = train_label(complaint_examples(complaints), "complaint")
+    model = TriageModel(general_complaint, train_labels(brand_examples(load_brand_mentions("train"), general_complaint)))
     document = {
         "attribution": ATTRIBUTION,
-        "trained_on": ["complaints-2019 (complaint label)", "tests/fixtures/brand_mentions.jsonl split=train"],
-        "labels": {label: model.to_dict() for label, model in models.items()},
+        "trained_on": {
+            "general_complaint": "complaints-2019, all rows",
+            "labels": "tests/fixtures/brand_mentions.jsonl, split=train, English posts",
+        },
+        "general_complaint": general_complaint.to_dict(),
+        "labels": {label: label_model.to_dict() for label, label_model in model.labels.items()},
     }
     WEIGHTS_PATH.write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    for label, model in models.items():
-        print(f"{label:10} {len(model.weights):5} weights, threshold {model.threshold}")
+    for name, label_model in {"general_complaint": general_complaint, **model.labels}.items():
+        print(f"{name:18} {len(label_model.weights):5} weights, threshold {label_model.threshold}")
     print(f"wrote {WEIGHTS_PATH.relative_to(REPO)}")
     return 0
 

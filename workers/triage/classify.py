@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from .cues import find_cues, noise_reasons, spam_score
 from .language import detect_language
-from .model import Models, features, shipped_models
+from .model import TriageModel, shipped_model
 from .priority import priority
 from .result import Triage
 from .text import read_post_text
@@ -13,9 +13,9 @@ LEARNED_LABELS = ("question", "complaint", "praise")
 SPAM_THRESHOLD = 1.0  # one strong spam sign, or a pitch made of several weak ones
 
 
-def triage(post: dict, author: dict | None = None, *, models: Models | None = None) -> Triage:
-    """Label an X API v2 post object. `models` replaces the shipped weights (for evaluation)."""
-    models = models or shipped_models()
+def triage(post: dict, author: dict | None = None, *, model: TriageModel | None = None) -> Triage:
+    """Label an X API v2 post object. `model` replaces the shipped weights (for evaluation)."""
+    model = model or shipped_model()
     text = read_post_text(post.get("text") or "")
     language = detect_language(text.lower, text.words, post.get("lang"))
     ranked = language == "en"
@@ -28,14 +28,14 @@ def triage(post: dict, author: dict | None = None, *, models: Models | None = No
     on = dict.fromkeys(LEARNED_LABELS, False)
     if ranked:
         cues = find_cues(text)
-        present = features(text, cues)
+        present = model.features(text, cues)
         for label in LEARNED_LABELS:
-            model = models[label]
-            scores[label] = model.score(present)
+            label_model = model.labels[label]
+            scores[label] = label_model.score(present)
             # Spam that asks "are you struggling with debt?" is not a question to answer.
-            on[label] = scores[label] >= model.threshold and not spam and not text.is_retweet
+            on[label] = scores[label] >= label_model.threshold and not spam and not text.is_retweet
             if on[label]:
-                reasons[label] = tuple(c.reason for c in cues if c.label == label) + model.telling_words(present)
+                reasons[label] = tuple(c.reason for c in cues if c.label == label) + label_model.telling_words(present)
     elif language != "und":
         reasons["language"] = (f"written in '{language}': not triaged",)
 

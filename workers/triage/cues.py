@@ -19,6 +19,8 @@ _PRAISE_WORDS = (
     r"|great|amazing|brilliant|excellent|fantastic|outstanding|incredible|lovely|perfect(?:ion)?"
     r"|delicious|impress(?:ed|ive)|best|awesome|superb|wonderful|legends?|you rock|well done|nice one"
     r"|smooth(?:est)?|painless|helpful|so kind|friendly|recommend|game changer|top service|never disappoints"
+    r"|above and beyond|better than expected|restored my faith|what more could you want|made (?:my|our) (?:day|morning|trip)"
+    r"|spot on|delighted|happy with|well worth"
 )
 _PROBLEM_WORDS = (
     r"broken|down|outage|crash(?:es|ed|ing)?|not (?:working|work|sending|loading)|(?:doesn't|won't|didn't|can't|couldn't) "

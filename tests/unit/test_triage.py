@@ -1,0 +1,140 @@
+"""Triage labels what a person would: clear cases of each label, sarcasm, indirect questions,
+other languages, X's HTML escaping, the priority order and the stored form of a verdict."""
+
+import json
+
+import pytest
+
+from workers.triage import Triage, triage
+
+
+def post(text: str, **fields) -> dict:
+    return {"id": "1", "text": text, "author_id": "42", **fields}
+
+
+def author(followers: int = 100, **fields) -> dict:
+    return {"id": "42", "username": "someone", "public_metrics": {"followers_count": followers}, **fields}
+
+
+@pytest.mark.parametrize("text", [
+    "@LumaBank how do I change the address on my account?",
+    "@NimbusAir is online check-in open 24 hours before departure?",
+    "@VoltMobile please tell me how to turn on wifi calling",  # indirect, no '?'
+    "@StratusCloud DM me please, we need to talk about our invoice",
+    "@ParceloHQ I'd like to know whether you deliver on Sundays",
+])
+def test_questions_and_requests_are_questions(text):
+    verdict = triage(post(text))
+    assert verdict.question and verdict.kind == "question"
+    assert verdict.reasons["question"]
+
+
+@pytest.mark.parametrize("text", [
+    "@ParceloHQ the driver marked my parcel as delivered and it's nowhere to be found",
+    "@VoltMobile been on hold for 50 minutes, this is unacceptable",
+    "@StratusCloud sync has been broken all morning and nobody answers our ticket",
+])
+def test_problems_are_complaints(text):
+    verdict = triage(post(text))
+    assert verdict.complaint and verdict.kind == "complaint"
+    assert not verdict.praise
+
+
+@pytest.mark.parametrize("text", [
+    "@NimbusAir thanks for the 6 hour delay, always wanted to see every shop in Terminal 2",
+    "@ParceloHQ great job delivering my parcel to the wrong house again 👏",
+    "@LumaBank love being logged out every 5 minutes, really keeps me on my toes",
+])
+def test_sarcasm_is_a_complaint_not_praise(text):
+    verdict = triage(post(text))
+    assert verdict.complaint
+    assert not verdict.praise
+
+
+@pytest.mark.parametrize("text", [
+    "@BrewlyCoffee thank you for the free birthday drink, such a lovely touch",
+    "@NimbusAir the crew on my flight were fantastic with my nervous son",
+])
+def test_thanks_and_compliments_are_praise(text):
+    verdict = triage(post(text))
+    assert verdict.praise and not verdict.complaint
+    assert verdict.kind == "praise"
+
+
+def test_a_complaint_that_asks_for_help_is_both_and_headlined_as_a_complaint():
+    verdict = triage(post("@LumaBank my card was blocked again for no reason, how do I get it unblocked?"))
+    assert verdict.complaint and verdict.question
+    assert verdict.kind == "complaint"
+
+
+def test_spam_is_not_also_a_question():
+    verdict = triage(post("@LumaBank Are you struggling with debt? Loans approved in 5 minutes, no credit check https://t.co/x"))
+    assert verdict.spam and verdict.kind == "spam"
+    assert not verdict.question
+
+
+@pytest.mark.parametrize("text", ["@ParceloHQ 😂😂😂", "RT @StratusCloud: We're hiring in Lisbon!", "@VoltMobile @dan_r yes mate"])
+def test_content_free_reposts_and_chatter_are_noise(text):
+    assert triage(post(text)).kind == "noise"
+
+
+@pytest.mark.parametrize(("text", "x_lang", "language"), [
+    ("@NimbusAir mi vuelo lleva tres horas de retraso y nadie nos dice nada", "es", "es"),
+    ("@NimbusAir mi vuelo lleva tres horas de retraso y nadie nos dice nada", "und", "es"),
+    ("@ParceloHQ wo ist mein Paket? Die Sendungsverfolgung zeigt seit Tagen nichts an", None, "de"),
+    ("@NimbusAir 荷物が届いていません。どうすればいいですか？", None, "ja"),
+])
+def test_other_languages_are_labelled_with_their_language_and_left_unranked(text, x_lang, language):
+    verdict = triage(post(text, lang=x_lang) if x_lang else post(text))
+    assert verdict.language == language
+    assert not verdict.ranked
+    assert not (verdict.question or verdict.complaint or verdict.praise)  # not guessed from English cues
+
+
+def test_short_english_post_that_x_could_not_place_is_still_english():
+    verdict = triage(post("@NimbusAir legends 🙌", lang="und"))
+    assert verdict.language == "en" and verdict.ranked
+
+
+def test_html_escaped_text_is_read_unescaped():
+    verdict = triage(post("@StratusCloud uploads &gt; 2GB fail every time &amp; support won&#39;t reply"))
+    assert verdict.complaint
+    assert all("&gt;" not in reason and "&amp;" not in reason for reason in verdict.reasons["complaint"])
+
+
+def test_priority_puts_complaints_and_questions_above_praise_above_noise_and_spam():
+    complaint = triage(post("@ParceloHQ my parcel arrived crushed and nobody will help"), author())
+    question = triage(post("@ParceloHQ how do I book a collection?"), author())
+    praise = triage(post("@ParceloHQ thank you, brilliant service today"), author())
+    noise = triage(post("@ParceloHQ 👀"), author())
+    spam = triage(post("@ParceloHQ FREE iPhone giveaway, claim yours now https://t.co/x"), author())
+    assert complaint.priority > question.priority > praise.priority > noise.priority >= spam.priority
+
+
+def test_reach_raises_priority_but_never_above_the_next_kind():
+    text = "@ParceloHQ thank you, brilliant service today"
+    small, big = triage(post(text), author(100)), triage(post(text), author(250_000, verified=True))
+    question = triage(post("@ParceloHQ how do I book a collection?"), author(100))
+    assert small.priority < big.priority < question.priority
+
+
+def test_reach_does_not_lift_spam():
+    text = "@ParceloHQ FREE iPhone giveaway, claim yours now https://t.co/x"
+    assert triage(post(text), author(100)).priority == triage(post(text), author(1_000_000, verified=True)).priority
+
+
+def test_scores_are_probabilities_for_every_label():
+    verdict = triage(post("@VoltMobile no signal in SE15 for two days now"))
+    assert set(verdict.scores) == {"question", "complaint", "praise", "spam", "noise"}
+    assert all(0.0 <= score <= 1.0 for score in verdict.scores.values())
+
+
+def test_verdict_round_trips_through_json():
+    verdict = triage(post("@LumaBank why has my card been blocked again? Please call me back"), author(20_000))
+    stored = json.loads(json.dumps(verdict.to_dict()))
+    assert stored["kind"] == verdict.kind
+    assert Triage.from_dict(stored) == verdict
+
+
+def test_empty_or_missing_text_is_noise_not_an_error():
+    assert triage({"id": "9"}).noise
