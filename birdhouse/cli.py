@@ -13,7 +13,7 @@ import redis
 
 from birdhouse import logs
 from birdhouse.errors import BirdhouseError, ConfigError
-from birdhouse.redis_server import resolve
+from birdhouse.redis_server import connect, resolve
 from birdhouse.settings import Settings
 
 DATA_DIR = Path("var")
@@ -37,7 +37,7 @@ def _start(args: argparse.Namespace) -> tuple[Settings, redis.Redis]:
     if private is not None:
         atexit.register(private.stop)
         log.info("started a private Redis at %s (data in %s)", url, private.data_dir)
-    return settings, redis.Redis.from_url(url)
+    return settings, connect(url)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -57,7 +57,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from workers.runner import run_worker
 
     settings, connection = _start(args)
-    run_worker(Context(settings, connection), burst=args.burst, with_scheduler=not args.no_scheduler)
+    run_worker(Context(settings, connection), burst=args.burst, with_scheduler=not args.no_scheduler,
+               logging_level=args.log_level)
     return 0
 
 
@@ -94,7 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     web = server(create_app(settings, connection), connection, args.host, args.port)
     threading.Thread(target=web.run, name="birdhouse-web", daemon=True).start()
     log.info("serving Slack requests on http://%s:%s/slack/events", args.host, web.effective_port)
-    run_worker(Context(settings, connection))
+    run_worker(Context(settings, connection), logging_level=args.log_level)
     return 0
 
 

@@ -114,3 +114,12 @@ def redact_url(url: str) -> str:
         return url
     scheme, _, rest = url.partition("://")
     return f"{scheme}://***@{rest.split('@', 1)[1]}"
+
+
+# RQ's workers block on the queues for up to 405 s; redis-py 8's default 5 s socket timeout would break them.
+SOCKET_TIMEOUT = 600
+
+
+def connect(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=5,
+                                socket_keepalive=True, health_check_interval=30)

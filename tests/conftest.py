@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from birdhouse.redis_server import PrivateRedis
+from birdhouse.redis_server import PrivateRedis, connect
 from birdhouse.settings import Settings
 from emulators.http import Serving
 from emulators.slack import SlackEmulator
@@ -42,7 +42,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def redis_conn(redis_url: str) -> Iterator[redis.Redis]:
-    connection = redis.Redis.from_url(redis_url)
+    connection = connect(redis_url)
     connection.flushdb()
     yield connection
     connection.flushdb()
@@ -92,6 +92,28 @@ def emulated_environment(x: XEmulator, slack: SlackEmulator, redis_url: str) -> 
     }
 
 
+class FakeClock:
+    """A clock a test moves by hand (``advance``), for anything that waits on time: no sleeping."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def eventually(condition: Callable[[], T], seconds: float = 3.0) -> T:
+    """``condition()`` once it is truthy: for what the app does after its ack (a response_url post, a Home tab)."""
+    deadline = time.monotonic() + seconds
+    while not (result := condition()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert result, f"not so after {seconds} s"
+    return result
+
+
 class Stack:
     """The system under test. ``work()`` runs a real RQ worker until the queues are empty."""
 
@@ -102,6 +124,10 @@ class Stack:
         self.ctx = Context(settings, connection)
         install(self.ctx)
         self._web = None
+
+    def use_clock(self, clock: FakeClock) -> None:
+        """Workers, and the app served after this, read ``clock`` instead of the time (the emulators do not)."""
+        self.ctx.clock = clock
 
     def work(self) -> None:
         run_worker(self.ctx, burst=True, forking=False)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import redis
 from slack_sdk import WebClient
 
+from birdhouse.redis_server import LOCAL_URL, connect
 from birdhouse.settings import Settings
 from birdhouse.slackclient import web_client
 from birdhouse.store import EventLog, MentionStore, RateLimit, RateLimitStore, UsageStore
@@ -64,5 +65,5 @@ def current() -> Context:
     global _current
     if _current is None:
         settings = Settings.load()
-        _current = Context(settings, redis.Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0"))
+        _current = Context(settings, connect(settings.redis_url or LOCAL_URL))
     return _current

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from workers.followers import DIGEST as FOLLOWER_DIGEST
+from workers.followers import POLL as POLL_FOLLOWERS
 from workers.mentions import POLL as POLL_MENTIONS
 from workers.scheduler import Periodic
 
-PERIODIC: tuple[Periodic, ...] = (POLL_MENTIONS,)
+PERIODIC: tuple[Periodic, ...] = (POLL_MENTIONS, POLL_FOLLOWERS, FOLLOWER_DIGEST)

@@ -19,7 +19,8 @@ def queues(ctx: Context) -> list[Queue]:
     return [Queue(name, connection=ctx.redis) for name in LISTEN_ORDER]
 
 
-def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True, forking: bool = True) -> bool:
+def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True, forking: bool = True,
+               logging_level: str = "INFO") -> bool:
     """Work until stopped (or, with ``burst``, until the queues are empty). True when it did any work.
 
     A forking worker runs each job in a child process, so a job that crashes or leaks cannot take the
@@ -34,6 +35,6 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
     worker = worker_class(queues(ctx), connection=ctx.redis)
     try:
         # RQ's own scheduler moves retries (Retry with intervals) back onto the queues.
-        return worker.work(burst=burst, with_scheduler=True, logging_level="WARNING" if burst else "INFO")
+        return worker.work(burst=burst, with_scheduler=True, logging_level="WARNING" if burst else logging_level)
     finally:
         stop.set()

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
+from slackbot.listeners import follower_actions
 from slackbot.services import Services
 
 Register = Callable[[App, Services], None]
 
-LISTENERS: tuple[Register, ...] = ()
+LISTENERS: tuple[Register, ...] = (follower_actions.register,)

@@ -1,0 +1,124 @@
+"""``make demo``: the whole system on embedded defaults, no accounts needed.
+
+Starts a private Redis, the X and Slack emulators, the Slack app (real Bolt over HTTP), a worker process
+and a traffic source that posts mentions and follows the brand; prints every card as the emulated Slack
+channels receive and update it. A scripted teammate acts on the first cards so the buttons can be seen
+working. Ctrl-C stops everything it started.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+
+from birdhouse.redis_server import PrivateRedis, connect
+from birdhouse.settings import Settings
+from emulators.http import Serving
+from emulators.slack import SlackEmulator
+from emulators.slack.console import watch
+from emulators.x import TrafficSource, XEmulator
+from slackbot.app import create_app
+from slackbot.web import server
+
+BRAND = "acme"
+CHANNELS = {"C0MENTIONS": "social-mentions", "C0FOLLOWERS": "social-followers", "C0SUPPORT": "support"}
+TEAMMATES = {"U0ALICE": "alice", "U0BOB": "bob"}
+POLL_SECONDS = 5
+
+
+def environment(x: XEmulator, slack: SlackEmulator, redis_url: str) -> dict[str, str]:
+    credentials = x.credentials
+    return {
+        "REDIS_URL": redis_url,
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": slack.signing_secret,
+        "SLACK_API_URL": f"{slack.url}/api/",
+        "X_API_URL": x.url,
+        "X_BEARER_TOKEN": credentials.bearer_token,
+        "X_API_KEY": credentials.api_key,
+        "X_API_SECRET": credentials.api_secret,
+        "X_ACCESS_TOKEN": credentials.access_token,
+        "X_ACCESS_TOKEN_SECRET": credentials.access_token_secret,
+        "BIRDHOUSE_MENTIONS_CHANNEL": "C0MENTIONS",
+        "BIRDHOUSE_FOLLOWERS_CHANNEL": "C0FOLLOWERS",
+        "BIRDHOUSE_SUPPORT_CHANNEL": "C0SUPPORT",
+        "BIRDHOUSE_TEAM": " ".join(TEAMMATES),
+        "BIRDHOUSE_POLL_INTERVAL": str(POLL_SECONDS),
+    }
+
+
+def run_demo(rate_per_minute: float = 12.0, duration: float | None = None) -> int:
+    out = sys.stdout
+    stop = threading.Event()
+    started: list = []  # what to stop, in reverse order
+    try:
+        data_dir = Path(tempfile.mkdtemp(prefix="birdhouse-demo-"))
+        private = PrivateRedis(data_dir / "redis")
+        started.append(private.stop)
+        redis_url = private.start()
+
+        x = XEmulator(brand_username=BRAND)
+        x_serving = Serving(x)
+        x.url = x_serving.start()
+        started.append(x_serving.stop)
+
+        slack = SlackEmulator()
+        for channel_id, name in CHANNELS.items():
+            slack.add_channel(channel_id, name)
+        for user_id, name in TEAMMATES.items():
+            slack.add_user(user_id, name)
+        slack_serving = Serving(slack)
+        slack.url = slack_serving.start()
+        started.append(slack_serving.stop)
+
+        env = environment(x, slack, redis_url)
+        settings = Settings.load(environ=env, dotenv=None)
+        connection = connect(redis_url)
+        web = server(create_app(settings, connection), connection, "127.0.0.1", 0)
+        threading.Thread(target=web.run, name="demo-web", daemon=True).start()
+        started.append(web.close)
+        slack.request_url = f"http://127.0.0.1:{web.effective_port}/slack/events"
+
+        worker = subprocess.Popen([sys.executable, "-m", "birdhouse", "--log-level", "WARNING", "worker"],
+                                  env={**os.environ, **env}, cwd=data_dir)
+        started.append(lambda: _stop_process(worker))
+
+        print(_banner(x, slack, slack.request_url, data_dir), file=out, flush=True)
+        watch(slack, CHANNELS, out)
+        traffic = TrafficSource(x, seed=int(time.time()))
+        threading.Thread(target=traffic.run, args=(rate_per_minute,), kwargs={"stop_event": stop},
+                         name="demo-traffic", daemon=True).start()
+        stop.wait(duration)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        for stop_one in reversed(started):
+            stop_one()
+        print("\nDemo stopped; everything it started is stopped.", file=out, flush=True)
+    return 0
+
+
+def _stop_process(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _banner(x: XEmulator, slack: SlackEmulator, request_url: str, data_dir: Path) -> str:
+    return (
+        "Birdhouse demo: emulated X and Slack, no accounts needed. Ctrl-C stops everything.\n"
+        f"  X emulator      {x.url}   (brand @{BRAND}; mentions and followers arrive on their own)\n"
+        f"  Slack emulator  {slack.url}   (channels: {', '.join('#' + name for name in CHANNELS.values())})\n"
+        f"  Slack app       {request_url}\n"
+        f"  Redis + worker  private, data in {data_dir}\n"
+        f"Cards appear below as the channels receive them (polling X every {POLL_SECONDS} s).\n"
+    )
