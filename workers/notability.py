@@ -112,7 +112,7 @@ def bot_signals(user: dict[str, Any], now: float, thresholds: Thresholds) -> lis
     return signals
 
 
-def assess(user: dict[str, Any], now: float, thresholds: Thresholds, *, brand: str = "",
+def assess(user: dict[str, Any], now: float, thresholds: Thresholds, *,
            mentioned_at: float | None = None) -> Notability:
     """Score one follower (an X API v2 user object) at ``now``. ``mentioned_at``: when they last mentioned
     the brand, from what Birdhouse already stored (no read)."""
@@ -132,7 +132,7 @@ def assess(user: dict[str, Any], now: float, thresholds: Thresholds, *, brand: s
     if user.get("verified_type") in _VERIFIED:
         points.append(_VERIFIED[user["verified_type"]])
     if mentioned_at is not None and now - mentioned_at <= thresholds.mention_window_days * DAY:
-        points.append((2, f"mentioned {'@' + brand if brand else 'the brand'} {_ago(now - mentioned_at)}"))
+        points.append((2, f"mentioned us {_ago(now - mentioned_at)}"))
     for where, text in (("bio", user.get("description") or ""), ("name", user.get("name") or "")):
         hits = keyword_hits(text, thresholds.keywords)
         if hits:

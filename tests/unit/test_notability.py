@@ -62,10 +62,10 @@ def test_keywords_match_whole_words_only() -> None:
 
 
 def test_a_recent_mention_of_the_brand_counts_and_an_old_one_does_not() -> None:
-    recent = assess(user(followers=2_500, tweets=100), NOW, THRESHOLDS, brand="acme", mentioned_at=NOW - 2 * DAY)
+    recent = assess(user(followers=2_500, tweets=100), NOW, THRESHOLDS, mentioned_at=NOW - 2 * DAY)
     assert recent.verdict == NOTABLE
-    assert "mentioned @acme 2 days ago" in recent.reasons
-    old = assess(user(followers=2_500, tweets=100), NOW, THRESHOLDS, brand="acme", mentioned_at=NOW - 40 * DAY)
+    assert "mentioned us 2 days ago" in recent.reasons
+    old = assess(user(followers=2_500, tweets=100), NOW, THRESHOLDS, mentioned_at=NOW - 40 * DAY)
     assert old.verdict == ORDINARY
     assert not any("mentioned" in reason for reason in old.reasons)
 

@@ -1,0 +1,160 @@
+"""New followers: the bounded frontier of known follower ids, each new follower's profile and card, and the
+per-period tallies the digest is written from.
+
+Memory stays bounded however large the audience: the frontier keeps only the ``FRONTIER_SIZE`` most recently
+seen follower ids (X lists followers newest first, so a poll needs only the head of the list to tell new from
+known), and everything kept per follower expires after ``RETENTION_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from birdhouse.store.mentions import CardRef
+
+FRONTIER_SIZE = 5_000  # ~5,000 ids × ~60 bytes: about 300 KB, for an audience of any size
+RETENTION_SECONDS = 90 * 86400  # a follower is announced at most once in this long, even if they refollow
+DIGEST_TOP = 5  # ordinary followers named in each digest
+
+
+@dataclass(frozen=True)
+class Tally:
+    new: int = 0
+    notable: int = 0
+    ordinary: int = 0
+    likely_bot: int = 0
+
+
+class FollowerStore:
+    FRONTIER = "bh:followers:frontier"  # zset: follower id -> when first seen (ties broken by page order)
+    SEEDED = "bh:followers:seeded"  # set once the first run recorded the existing audience
+    UNPOSTED = "bh:followers:unposted"  # set: notable followers whose card is not in Slack yet
+    PERIODS = "bh:followers:periods"  # set: digest periods with tallies not yet posted
+    NOT_ENROLLED = "bh:followers:not_enrolled"  # set while X refuses follower lookup at this access level
+
+    def __init__(self, connection: redis.Redis) -> None:
+        self.connection = connection
+
+    @staticmethod
+    def _key(user_id: str) -> str:
+        return f"bh:follower:{user_id}"
+
+    # -- the frontier ------------------------------------------------------------------------------
+    def is_seeded(self) -> bool:
+        return bool(self.connection.exists(self.SEEDED))
+
+    def known(self, user_ids: list[str]) -> set[str]:
+        if not user_ids:
+            return set()
+        scores = self.connection.zmscore(self.FRONTIER, user_ids)
+        return {user_id for user_id, score in zip(user_ids, scores, strict=True) if score is not None}
+
+    def remember(self, user_ids: list[str], at: float) -> None:
+        """Add a page of ids (newest first) to the frontier, then drop the oldest beyond its size."""
+        if not user_ids:
+            self.connection.set(self.SEEDED, 1)
+            return
+        # Newest first on the page: earlier entries get the later score, so trimming drops the oldest.
+        scores = {user_id: at + (len(user_ids) - index) * 1e-6 for index, user_id in enumerate(user_ids)}
+        with self.connection.pipeline() as pipe:
+            pipe.zadd(self.FRONTIER, scores, nx=True)
+            pipe.zremrangebyrank(self.FRONTIER, 0, -FRONTIER_SIZE - 1)
+            pipe.set(self.SEEDED, 1)
+            pipe.execute()
+
+    # -- each new follower -------------------------------------------------------------------------
+    def add(self, user: dict[str, Any], notability: dict[str, Any], period: int, at: float) -> bool:
+        """Keep a new follower and count them in ``period``'s tally. False when they were announced within the
+        retention (an unfollow and refollow), so nobody is counted or carded twice."""
+        key = self._key(user["id"])
+        record = json.dumps({"user": user, "notability": notability, "at": at})
+        if not self.connection.set(key, record, nx=True, ex=RETENTION_SECONDS):
+            return False
+        verdict, score = notability["verdict"], notability["score"]
+        tally = f"bh:followers:period:{period}"
+        with self.connection.pipeline() as pipe:
+            pipe.hincrby(tally, "new", 1)
+            pipe.hincrby(tally, verdict, 1)
+            pipe.expire(tally, RETENTION_SECONDS)
+            if verdict == "ordinary":
+                pipe.zadd(tally + ":top", {user["id"]: score})
+                pipe.zremrangebyrank(tally + ":top", 0, -DIGEST_TOP - 1)
+                pipe.expire(tally + ":top", RETENTION_SECONDS)
+            if verdict == "notable":
+                pipe.sadd(self.UNPOSTED, user["id"])
+            pipe.sadd(self.PERIODS, period)
+            pipe.execute()
+        return True
+
+    def get(self, user_id: str) -> dict[str, Any] | None:
+        raw = self.connection.get(self._key(user_id))
+        return json.loads(raw) if raw else None
+
+    def unposted(self) -> list[str]:
+        return sorted(member.decode() for member in self.connection.smembers(self.UNPOSTED))
+
+    # -- cards -------------------------------------------------------------------------------------
+    def card(self, user_id: str) -> CardRef | None:
+        raw = self.connection.hmget(self._key(user_id) + ":card", "channel", "ts")
+        return CardRef(raw[0].decode(), raw[1].decode()) if raw[0] and raw[1] else None
+
+    def set_card(self, user_id: str, card: CardRef) -> None:
+        with self.connection.pipeline() as pipe:
+            pipe.hset(self._key(user_id) + ":card", mapping={"channel": card.channel, "ts": card.ts})
+            pipe.expire(self._key(user_id) + ":card", RETENTION_SECONDS)
+            pipe.srem(self.UNPOSTED, user_id)
+            pipe.delete(self._key(user_id) + ":posting")
+            pipe.execute()
+
+    def note_post_attempt(self, user_id: str, at: float) -> float | None:
+        """As MentionStore.note_post_attempt: None the first time, else when the first unconfirmed try was."""
+        key = self._key(user_id) + ":posting"
+        if self.connection.set(key, repr(at), nx=True, ex=RETENTION_SECONDS):
+            return None
+        return float(self.connection.get(key))
+
+    # -- what people did on the card ---------------------------------------------------------------
+    def outcomes(self, user_id: str) -> dict[str, str]:
+        """What the card shows of what people did: outcome name -> text ('follow_back' -> 'U0ALICE')."""
+        raw = self.connection.hgetall(self._key(user_id) + ":outcomes")
+        return {key.decode(): value.decode() for key, value in raw.items()}
+
+    def set_outcome(self, user_id: str, name: str, value: str) -> None:
+        """Works on a pipeline too, so an outcome lands with its event."""
+        self.connection.hset(self._key(user_id) + ":outcomes", name, value)
+        self.connection.expire(self._key(user_id) + ":outcomes", RETENTION_SECONDS)
+
+    # -- the digest --------------------------------------------------------------------------------
+    def pending_periods(self) -> list[int]:
+        return sorted(int(member) for member in self.connection.smembers(self.PERIODS))
+
+    def tally(self, period: int) -> Tally:
+        raw = self.connection.hgetall(f"bh:followers:period:{period}")
+        return Tally(**{key.decode(): int(value) for key, value in raw.items()})
+
+    def top(self, period: int) -> list[dict[str, Any]]:
+        """The best-scored ordinary followers of ``period``, best first, as stored."""
+        ids = [member.decode() for member in self.connection.zrevrange(f"bh:followers:period:{period}:top", 0, -1)]
+        return [record for record in map(self.get, ids) if record is not None]
+
+    def note_digest_attempt(self, period: int, at: float) -> float | None:
+        key = f"bh:followers:period:{period}:posting"
+        if self.connection.set(key, repr(at), nx=True, ex=RETENTION_SECONDS):
+            return None
+        return float(self.connection.get(key))
+
+    def digest_posted(self, period: int) -> None:
+        self.connection.srem(self.PERIODS, period)
+
+    # -- access level ------------------------------------------------------------------------------
+    def note_not_enrolled(self) -> bool:
+        """True the first time X refuses follower lookup (so it is logged once), False after."""
+        return bool(self.connection.set(self.NOT_ENROLLED, 1, nx=True))
+
+    def clear_not_enrolled(self) -> bool:
+        """True when X had refused follower lookup until now."""
+        return bool(self.connection.delete(self.NOT_ENROLLED))

@@ -1,0 +1,314 @@
+"""New followers: read the head of the follower list, tell new from known, score each new follower, post a
+card for the notable ones, tally everyone for the digest, and act on the cards' buttons.
+
+Cost first. X bills every follower a page returns, so a poll asks for a small page, reads its whole head,
+and asks for another (larger) page only while the oldest follower on the page is new. With nobody new that
+is one request per poll. The first run records the existing audience (a large page, once) and announces
+nobody. Where the access level forbids follower lookup, that is logged once and the poll comes back
+rarely; everything else keeps running.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from rq import Retry, get_current_job
+
+from birdhouse.errors import XError, XNotEnrolled, XRateLimited, XUnavailable
+from birdhouse.store import CardRef, Event, EventLog, Lease
+from birdhouse.store.actions import DONE, ActionLedger
+from birdhouse.store.capabilities import FOLLOW, Capabilities
+from birdhouse.store.events import FOLLOW_BACK, MENTION
+from birdhouse.store.followers import FollowerStore
+from slackbot.views import digest as digest_view
+from slackbot.views import follower_card as card_view
+from slackbot.views import notices
+from workers.cards import find_card
+from workers.context import Context, current
+from workers.notability import NOTABLE, Thresholds, assess
+from workers.pacing import next_poll_delay
+from workers.queues import DEFAULT, queue
+from workers.scheduler import Periodic, reschedule
+
+log = logging.getLogger(__name__)
+
+POLL = Periodic("poll-followers", "workers.followers.poll", interval=lambda settings: settings.follower_poll_interval)
+DIGEST = Periodic("follower-digest", "workers.followers.post_digests", interval=lambda settings: settings.digest_period)
+PAGE_SIZES = (20, 100, 1000, 1000, 1000)  # a quiet poll costs 20 reads; a burst grows to ~3,000 per poll
+SEED_PAGE = 1000  # the first run remembers this many existing followers (deeper than any unfollow shuffle)
+NOT_ENROLLED_RETRY = 6 * 3600.0  # the access level rarely changes; ask again a few times a day
+CARD_EVENT, DIGEST_EVENT = "birdhouse_follower", "birdhouse_follower_digest"
+LEASE_SECONDS = 180.0
+REQUEUE_AFTER_SECONDS = 120
+RETRY = Retry(max=5, interval=[2, 10, 30, 60, 120])
+NOT_ENROLLED_TEXT = "X's access level does not allow following through the API (403 client-not-enrolled)"
+
+# Button actions, as the listener names them to the job.
+FOLLOW_BACK_ACTION, VIP_ACTION, DISMISS_ACTION = "follow_back", "vip", "dismiss"
+FOLLOWER_DISMISS, VIP_LIST = "follower_dismiss", "vip_list"  # event kinds (follow-backs use FOLLOW_BACK)
+
+
+class CardBusy(Exception):
+    """Another worker holds this card's lease; RQ retries later."""
+
+
+def scan_page(ids: list[str], known: set[str]) -> tuple[list[str], bool]:
+    """The new ids on a newest-first page, and whether the next page may hold more.
+
+    The whole page is read (it is paid for), not only up to the first known id: someone who unfollowed and
+    followed again sits at the top as known, with genuinely new followers below them. Only a page whose
+    oldest follower is new can have new followers beyond it.
+    """
+    fresh = [user_id for user_id in ids if user_id not in known]
+    return fresh, bool(ids) and ids[-1] not in known
+
+
+def thresholds(ctx: Context) -> Thresholds:
+    settings = ctx.settings
+    return Thresholds(keywords=settings.follower_keywords, notable_followers=settings.notable_min_followers,
+                      notable_score=settings.notable_min_score, bot_signals=settings.bot_min_signals)
+
+
+# -- the poll ----------------------------------------------------------------------------------------
+def poll() -> dict[str, Any]:
+    """The periodic job. One runs at a time; it always sets its own next run."""
+    ctx = current()
+    store = FollowerStore(ctx.redis)
+    with Lease(ctx.redis, f"job:{POLL.name}", POLL.timeout) as held:
+        if not held:
+            return {"skipped": "another poll is running"}
+        delay = ctx.settings.follower_poll_interval
+        try:
+            summary = read_new_followers(ctx, store)
+            if store.clear_not_enrolled():
+                log.warning("X allows follower lookup again: new-follower cards are back on")
+            delay = next_poll_delay(delay, ctx.ratelimits.get("followers"), ctx.clock())
+        except XNotEnrolled as exc:
+            if store.note_not_enrolled():
+                log.warning("X's access level does not include follower lookup (%s): new-follower cards and the "
+                            "digest are off, everything else keeps running; asking again every %d hours",
+                            exc, NOT_ENROLLED_RETRY // 3600)
+            delay = NOT_ENROLLED_RETRY
+            summary = {"not_enrolled": True}
+        except XRateLimited as exc:
+            log.warning("X rate limit on followers; reading again after %s", datetime.fromtimestamp(exc.reset_at, UTC))
+            delay = max(exc.reset_at - ctx.clock() + 1.0, delay)
+            summary = {"rate_limited_until": exc.reset_at}
+        except XUnavailable as exc:
+            log.warning("X unavailable (%s); reading followers again in %ss", exc, delay)
+            summary = {"unavailable": str(exc)}
+        finally:
+            reschedule(ctx.redis, POLL.name, delay, ctx.clock)
+        summary["requeued"] = sum(enqueue_card(ctx, user_id) for user_id in store.unposted())
+        return summary
+
+
+def read_new_followers(ctx: Context, store: FollowerStore) -> dict[str, Any]:
+    brand_id = ctx.brand_id()
+    now = ctx.clock()
+    if not store.is_seeded():
+        page = ctx.x.followers(brand_id, max_results=SEED_PAGE)
+        store.remember([user["id"] for user in page.items], now)
+        log.info("first follower read: %d existing followers recorded as known, none announced", len(page.items))
+        return {"pages": 1, "seeded": len(page.items), "new": 0}
+    seen: list[str] = []
+    new_users: list[dict[str, Any]] = []
+    token = None
+    pages = 0
+    for size in PAGE_SIZES:
+        page = ctx.x.followers(brand_id, pagination_token=token, max_results=size)
+        pages += 1
+        ids = [user["id"] for user in page.items]
+        fresh, more = scan_page(ids, store.known(ids))
+        seen += ids
+        new_users += [user for user in page.items if user["id"] in fresh]
+        token = page.next_token
+        if not more or not token:
+            break
+    else:
+        log.warning("more than %d new followers since the last read: the oldest of them are not announced",
+                    sum(PAGE_SIZES))
+    announced = announce(ctx, store, new_users, now)
+    store.remember(seen, now)  # after announcing: a crash before this reads the same page again next time
+    return {"pages": pages, "new": len(new_users), **announced}
+
+
+def announce(ctx: Context, store: FollowerStore, users: list[dict[str, Any]], now: float) -> dict[str, int]:
+    """Score each new follower, oldest first (so cards read in follow order), tally them for the digest and
+    queue a card for the notable ones."""
+    if not users:
+        return {}
+    window = thresholds(ctx).mention_window_days * 86400
+    last_mention = {event.data.get("author_id"): event.at
+                    for event in ctx.events.between(now - window, now, {MENTION})}
+    period = int(now // ctx.settings.digest_period)
+    counts: dict[str, int] = {}
+    for user in reversed(users):
+        result = assess(user, now, thresholds(ctx), mentioned_at=last_mention.get(user["id"]))
+        if not store.add(user, result.to_dict(), period, now):
+            continue  # announced within the retention: an unfollow and refollow
+        counts[result.verdict] = counts.get(result.verdict, 0) + 1
+        if result.verdict == NOTABLE:
+            enqueue_card(ctx, user["id"])
+    return counts
+
+
+# -- cards -------------------------------------------------------------------------------------------
+def enqueue_card(ctx: Context, user_id: str) -> bool:
+    """Queue the card job unless one was queued recently. True when queued."""
+    if not ctx.redis.set(f"bh:follower:{user_id}:queued", 1, nx=True, ex=REQUEUE_AFTER_SECONDS):
+        return False
+    queue(ctx.redis, DEFAULT).enqueue(post_card, user_id, job_id=f"follower-card-{user_id}", retry=RETRY,
+                                      job_timeout=int(LEASE_SECONDS), failure_ttl=7 * 86400)
+    return True
+
+
+def render_card(ctx: Context, store: FollowerStore, user_id: str, record: dict[str, Any]) -> list[dict[str, Any]]:
+    follow_blocked = Capabilities(ctx.redis).missing_reason(FOLLOW) is not None
+    return card_view.follower_card(record["user"], record["notability"], store.outcomes(user_id),
+                                   vip_list=bool(ctx.settings.vip_list_id),
+                                   follow_intent=NOT_ENROLLED_TEXT if follow_blocked else None)
+
+
+def post_card(user_id: str) -> dict[str, Any]:
+    """Post a notable follower's card exactly once (the mention cards' lease and metadata recovery)."""
+    ctx = current()
+    store = FollowerStore(ctx.redis)
+    if (existing := store.card(user_id)) is not None:
+        return {"already_posted": existing.ts}
+    record = store.get(user_id)
+    if record is None:
+        raise LookupError(f"follower {user_id} is not stored; nothing to post")
+    channel = ctx.settings.followers_channel
+    job = get_current_job()
+    with Lease(ctx.redis, f"follower-card:{user_id}", LEASE_SECONDS, token=job.id if job else None) as held:
+        if not held:
+            raise CardBusy(user_id)
+        if (existing := store.card(user_id)) is not None:
+            return {"already_posted": existing.ts}
+        earlier_attempt = store.note_post_attempt(user_id, ctx.clock())
+        found = (find_card(ctx, channel, user_id, since=earlier_attempt, event_type=CARD_EVENT, payload_key="user_id")
+                 if earlier_attempt else None)
+        ts = found or ctx.slack.chat_postMessage(
+            channel=channel, text=card_view.fallback_text(record["user"]),
+            blocks=render_card(ctx, store, user_id, record),
+            metadata={"event_type": CARD_EVENT, "event_payload": {"user_id": user_id}},
+            unfurl_links=False, unfurl_media=False,
+        )["ts"]
+        store.set_card(user_id, CardRef(channel, ts))
+        return {"posted": ts, "recovered": found is not None}
+
+
+def update_card(ctx: Context, store: FollowerStore, user_id: str) -> None:
+    card, record = store.card(user_id), store.get(user_id)
+    if card is None or record is None:
+        return
+    ctx.slack.chat_update(channel=card.channel, ts=card.ts, text=card_view.fallback_text(record["user"]),
+                          blocks=render_card(ctx, store, user_id, record))
+
+
+# -- the digest --------------------------------------------------------------------------------------
+def post_digests() -> dict[str, Any]:
+    """Post the digest of every finished period not posted yet, then sleep until the current one ends."""
+    ctx = current()
+    store = FollowerStore(ctx.redis)
+    period_seconds = ctx.settings.digest_period
+    current_period = int(ctx.clock() // period_seconds)
+    posted = []
+    try:
+        for period in store.pending_periods():
+            if period < current_period and post_digest(ctx, store, period, period_seconds):
+                posted.append(period)
+    finally:
+        next_start = (current_period + 1) * period_seconds
+        reschedule(ctx.redis, DIGEST.name, next_start - ctx.clock() + 1.0, ctx.clock)
+    return {"posted": posted}
+
+
+def post_digest(ctx: Context, store: FollowerStore, period: int, period_seconds: float) -> bool:
+    """One message for ``period``, exactly once; nothing when nobody new came. True when posted."""
+    tally = store.tally(period)
+    channel = ctx.settings.followers_channel
+    job = get_current_job()
+    with Lease(ctx.redis, f"follower-digest:{period}", LEASE_SECONDS, token=job.id if job else None) as held:
+        if not held:
+            raise CardBusy(f"digest {period}")
+        if period not in store.pending_periods():  # posted while we waited for the lease
+            return False
+        if tally.new == 0:
+            store.digest_posted(period)
+            return False
+        earlier_attempt = store.note_digest_attempt(period, ctx.clock())
+        found = (find_card(ctx, channel, str(period), since=earlier_attempt, event_type=DIGEST_EVENT,
+                           payload_key="period") if earlier_attempt else None)
+        if not found:
+            text, blocks = digest_view.digest(tally.new, tally.notable, tally.ordinary, tally.likely_bot,
+                                              store.top(period), period * period_seconds,
+                                              (period + 1) * period_seconds)
+            ctx.slack.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False,
+                                       unfurl_media=False,
+                                       metadata={"event_type": DIGEST_EVENT, "event_payload": {"period": str(period)}})
+        store.digest_posted(period)
+        return True
+
+
+# -- buttons -----------------------------------------------------------------------------------------
+def action_key(user_id: str, action: str) -> str:
+    return f"follower:{user_id}:{action}"
+
+
+def act(action: str, user_id: str, slack_user: str, channel: str) -> dict[str, Any]:
+    """Carry out a claimed button press (the listener claimed ``action_key`` in the ActionLedger) and show
+    the outcome on the card. A retry after a crash mid-call asks X again: following and adding to a list
+    change nothing the second time, and the outcome and its event are written together, once."""
+    ctx = current()
+    store = FollowerStore(ctx.redis)
+    ledger = ActionLedger(ctx.redis)
+    key = action_key(user_id, action)
+    begun = ledger.begin(key)
+    if begun.previous == DONE:
+        update_card(ctx, store, user_id)
+        return begun.outcome or {}
+    now = ctx.clock()
+    data = {"x_user_id": user_id, "source": "follower_card"}
+    try:
+        if action == FOLLOW_BACK_ACTION:
+            outcome, event = _follow_back(ctx, user_id, slack_user, now, data)
+        elif action == VIP_ACTION:
+            ctx.settings.require("vip_list_id")
+            ctx.x.add_list_member(ctx.settings.vip_list_id, user_id)
+            outcome, event = (card_view.VIP, slack_user), Event(VIP_LIST, at=now, user=slack_user, data=data)
+        elif action == DISMISS_ACTION:
+            outcome, event = (card_view.DISMISSED, slack_user), Event(FOLLOWER_DISMISS, at=now, user=slack_user,
+                                                                      data=data)
+        else:
+            raise ValueError(f"unknown follower action {action!r}")
+    except XError as exc:
+        # Nothing happened on X: free the claim so the button works again, and tell the person why.
+        ledger.release(key)
+        verb = "add them to the VIP list" if action == VIP_ACTION else action
+        ctx.slack.chat_postEphemeral(channel=channel, user=slack_user, text=notices.x_error(verb, exc))
+        return {"failed": str(exc)}
+    with ctx.redis.pipeline() as pipe:
+        EventLog(pipe).record(event)
+        FollowerStore(pipe).set_outcome(user_id, *outcome)
+        ActionLedger(pipe).finish(key, {"outcome": outcome[0], "result": event.result})
+        pipe.execute()
+    update_card(ctx, store, user_id)
+    return {"outcome": outcome[0], "result": event.result}
+
+
+def _follow_back(ctx: Context, user_id: str, slack_user: str, now: float,
+                 data: dict[str, Any]) -> tuple[tuple[str, str], Event]:
+    capabilities = Capabilities(ctx.redis)
+    try:
+        ctx.x.follow(ctx.brand_id(), user_id)
+    except XNotEnrolled as exc:
+        # Remembered, so every later card offers the x.com link straight away.
+        capabilities.note_missing(FOLLOW, str(exc))
+        return (card_view.INTENT, NOT_ENROLLED_TEXT), Event(FOLLOW_BACK, at=now, user=slack_user,
+                                                             result="not_enrolled", data=data)
+    capabilities.note_available(FOLLOW)
+    return (card_view.FOLLOWED, slack_user), Event(FOLLOW_BACK, at=now, user=slack_user, data=data)
