@@ -40,7 +40,9 @@ class Cue:
     reason: str  # shown on the card; "{}" is replaced by the matched words
 
     def explain(self, match: re.Match[str]) -> str:
-        return self.reason.format(" ".join(match.group(0).split())[:30])
+        # A pattern may name the part worth quoting: "asks 'how'", not "asks 'hi, how'".
+        quoted = match.group("quote") if "quote" in self.pattern.groupindex else match.group(0)
+        return self.reason.format(" ".join(quoted.split())[:30])
 
 
 def _cue(label: str, name: str, pattern: str, reason: str) -> Cue:
@@ -50,9 +52,9 @@ def _cue(label: str, name: str, pattern: str, reason: str) -> Cue:
 CUES: tuple[Cue, ...] = (
     # Questions: anything that expects an answer or an action from the brand.
     _cue("question", "question_mark", r"\?", "has a '?'"),
-    _cue("question", "wh_word", _CLAUSE_START + r"(?:how|what|what's|when|where|why|which|who|whose)\b", "asks '{}'"),
-    _cue("question", "yes_no", _CLAUSE_START + r"(?:is|are|can|could|do|does|did|will|would|should|has|have|may|any)"
-         r"\s+(?:i|you|we|it|there|they|my|your|the|this|someone|anyone|u)\b", "asks '{}'"),
+    _cue("question", "wh_word", _CLAUSE_START + r"(?P<quote>how|what|what's|when|where|why|which|who|whose)\b", "asks '{}'"),
+    _cue("question", "yes_no", _CLAUSE_START + r"(?P<quote>(?:is|are|can|could|do|does|did|will|would|should|has|have|may|any)"
+         r"\s+(?:i|you|we|it|there|they|my|your|the|this|someone|anyone|u))\b", "asks '{}'"),
     _cue("question", "please_do", r"\b(?:please|pls|plz|kindly|can you|could you)\s+(?:\w+\s+)?(?:tell|let|advise|"
          r"explain|help|confirm|send|dm|call|point|check|sort)\b", "asks '{}'"),
     _cue("question", "contact_me", r"\b(?:dm|message|call|email|ring) (?:me|us)\b|\bcall me back\b|\bget back to me\b"
