@@ -25,7 +25,7 @@ from birdhouse.store.followers import FollowerStore
 from slackbot.views import digest as digest_view
 from slackbot.views import follower_card as card_view
 from slackbot.views import notices
-from workers.cards import find_card
+from workers.cards import CardBusy, find_card
 from workers.context import Context, current
 from workers.notability import NOTABLE, Thresholds, assess
 from workers.pacing import next_poll_delay
@@ -48,10 +48,6 @@ NOT_ENROLLED_TEXT = "X's access level does not allow following through the API (
 # Button actions, as the listener names them to the job.
 FOLLOW_BACK_ACTION, VIP_ACTION, DISMISS_ACTION = "follow_back", "vip", "dismiss"
 FOLLOWER_DISMISS, VIP_LIST = "follower_dismiss", "vip_list"  # event kinds (follow-backs use FOLLOW_BACK)
-
-
-class CardBusy(Exception):
-    """Another worker holds this card's lease; RQ retries later."""
 
 
 def scan_page(ids: list[str], known: set[str]) -> tuple[list[str], bool]:
@@ -140,13 +136,14 @@ def announce(ctx: Context, store: FollowerStore, users: list[dict[str, Any]], no
     queue a card for the notable ones."""
     if not users:
         return {}
-    window = thresholds(ctx).mention_window_days * 86400
+    limits = thresholds(ctx)
+    window = limits.mention_window_days * 86400
     last_mention = {event.data.get("author_id"): event.at
                     for event in ctx.events.between(now - window, now, {MENTION})}
     period = int(now // ctx.settings.digest_period)
     counts: dict[str, int] = {}
     for user in reversed(users):
-        result = assess(user, now, thresholds(ctx), mentioned_at=last_mention.get(user["id"]))
+        result = assess(user, now, limits, mentioned_at=last_mention.get(user["id"]))
         if not store.add(user, result.to_dict(), period, now):
             continue  # announced within the retention: an unfollow and refollow
         counts[result.verdict] = counts.get(result.verdict, 0) + 1

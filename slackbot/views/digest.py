@@ -20,7 +20,7 @@ def counts_line(new: int, notable: int, ordinary: int, likely_bot: int) -> str:
     parts = [f"*{_plural(new, 'new follower')}*"]
     if notable:
         parts.append(f"{notable:,} notable (each has its card)")
-    parts.append(f"{ordinary:,} others")
+    parts.append(_plural(ordinary, "other"))
     if likely_bot:
         parts.append(f"{_plural(likely_bot, 'likely bot')} filtered out")
     return " · ".join(parts)
