@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import redis
@@ -27,6 +29,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 MENTIONS, FOLLOWERS, SUPPORT = "C0MENTIONS", "C0FOLLOWERS", "C0SUPPORT"
 ALICE, BOB, MALLORY = "U0ALICE", "U0BOB", "U0MALLORY"  # Alice and Bob are the social team; Mallory is not
 TEAM_GROUP = "S0SOCIAL"
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from slackbot.listeners import follower_actions
+from slackbot.listeners import commands, follower_actions, home
 from slackbot.services import Services
 
 Register = Callable[[App, Services], None]
 
-LISTENERS: tuple[Register, ...] = (follower_actions.register,)
+LISTENERS: tuple[Register, ...] = (follower_actions.register, commands.register, home.register)
