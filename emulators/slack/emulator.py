@@ -173,6 +173,12 @@ class SlackEmulator(Emulator):
     ) -> AppResponse:
         return self.interactions.click(user_id, channel, ts, action_id, value=value, block_id=block_id)
 
+    def click_ephemeral(
+        self, user_id: str, message_ts: str, action_id: str, *, value: str | None = None, block_id: str | None = None
+    ) -> AppResponse:
+        """Press an element of an ephemeral message (from ``ephemerals()``, by its ``message_ts``)."""
+        return self.interactions.click_ephemeral(user_id, message_ts, action_id, value=value, block_id=block_id)
+
     def click_view(
         self, user_id: str, view_id: str, action_id: str, *, value: str | None = None, block_id: str | None = None
     ) -> AppResponse:

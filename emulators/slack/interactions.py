@@ -155,6 +155,26 @@ class Interactions:
             )
         return self._send_payload(payload)
 
+    def click_ephemeral(
+        self, user_id: str, message_ts: str, action_id: str, *, value: str | None = None, block_id: str | None = None
+    ) -> AppResponse:
+        """A user presses an element of an ephemeral message shown to them. Slack sends the container (marked
+        ``is_ephemeral``) but no ``message``: the app never sees an ephemeral's content again."""
+        with self.ws.lock:
+            shown = [e for e in self.ws.ephemerals if e["message_ts"] == message_ts and e["user"] == user_id]
+            if not shown:
+                raise ValueError(f"no ephemeral message {message_ts} shown to {user_id}")
+            channel = shown[0]["channel"]
+            payload = self._common("block_actions", user_id)
+            payload.update(
+                container={"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": True},
+                channel={"id": channel, "name": self.ws.channel(channel).name},
+                state={"values": {}},
+                response_url=self._response_url(channel, user_id, message_ts),
+                actions=[_action(shown[0].get("blocks", []), action_id, block_id, value, self.ws.next_ts())],
+            )
+        return self._send_payload(payload)
+
     def click_view(
         self, user_id: str, view_id: str, action_id: str, *, value: str | None = None, block_id: str | None = None
     ) -> AppResponse:
@@ -281,7 +301,8 @@ def _action(
     for block in blocks:
         if block_id is not None and block.get("block_id") != block_id:
             continue
-        for element in [*block.get("elements", []), block.get("accessory") or {}]:
+        # An input block's element dispatches too, when the block says dispatch_action.
+        for element in [*block.get("elements", []), block.get("accessory") or {}, block.get("element") or {}]:
             if element.get("action_id") == action_id:
                 action = {
                     "action_id": action_id,
@@ -294,7 +315,10 @@ def _action(
                     if "style" in element:
                         action["style"] = element["style"]
                 chosen = value if value is not None else element.get("value")
-                if chosen is not None:
+                if chosen is not None and element["type"] in SELECTED_OPTION:
+                    # A select reports the option chosen, as in view state, not a bare value.
+                    action["selected_option"] = _state_value(element, chosen)["selected_option"]
+                elif chosen is not None:
                     action["value"] = chosen
                 return action
     raise ValueError(f"no element with action_id {action_id!r} (block_id {block_id!r}) to click")

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from birdhouse.dashboard import OpenCard
 from birdhouse.settings import VARIABLES, Settings
 from birdhouse.stats import Stats
 from slackbot.views import mrkdwn
-from slackbot.views.queue import QueueEntry, queue_sections
+from slackbot.views.queue import queue_sections
 from slackbot.views.stats import leaderboard, plural, summary, usage, window_line
 
 SECTION_TEXT = 3000
@@ -76,7 +77,7 @@ def _period(stats: Stats, title: str, block_id: str, sla_minutes: float) -> list
     ]
 
 
-def home_view(day: Stats, week: Stats, queue: list[QueueEntry], settings: Settings, now: float) -> dict[str, Any]:
+def home_view(day: Stats, week: Stats, queue: list[OpenCard], settings: Settings, now: float) -> dict[str, Any]:
     values, missing = configuration_lines(settings)
     config = _sections(missing, "missing") + _sections(values, "settings")
     blocks = [

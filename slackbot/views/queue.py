@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from birdhouse.stats import Item
+from birdhouse.dashboard import OpenCard
 from slackbot.views import mrkdwn
 from slackbot.views.mention_card import KIND_LABELS
 from slackbot.views.stats import duration, plural
@@ -14,15 +13,7 @@ EXCERPT = 150
 MESSAGE_ITEMS = 40  # a message holds 50 blocks: the items, a header, a summary and a "more" line
 
 
-@dataclass(frozen=True)
-class QueueEntry:
-    item: Item
-    author: str  # the X handle
-    text: str  # the post as its author wrote it (untrusted)
-    permalink: str | None  # the card in Slack
-
-
-def entry_text(entry: QueueEntry, now: float) -> str:
+def entry_text(entry: OpenCard, now: float) -> str:
     item = entry.item
     parts = [f"*{KIND_LABELS.get(item.kind, KIND_LABELS['other'])}* from @{mrkdwn.escape(entry.author)}",
              f"waiting {duration(now - item.posted_at)}",
@@ -35,7 +26,7 @@ def entry_text(entry: QueueEntry, now: float) -> str:
     return " · ".join(parts) + f"\n>{excerpt}"
 
 
-def queue_sections(entries: list[QueueEntry], now: float, limit: int) -> list[dict[str, Any]]:
+def queue_sections(entries: list[OpenCard], now: float, limit: int) -> list[dict[str, Any]]:
     """One section per entry (the oldest ``limit``), then a line saying how many more wait."""
     blocks: list[dict[str, Any]] = [
         {"type": "section", "block_id": f"open-{entry.item.mention_id}",
@@ -51,7 +42,7 @@ def queue_sections(entries: list[QueueEntry], now: float, limit: int) -> list[di
     return blocks
 
 
-def queue_message(entries: list[QueueEntry], now: float) -> dict[str, Any]:
+def queue_message(entries: list[OpenCard], now: float) -> dict[str, Any]:
     title = f"Open queue: {plural(len(entries), 'item')} waiting"
     blocks = [{"type": "header", "block_id": "title", "text": {"type": "plain_text", "text": title}},
               *queue_sections(entries, now, MESSAGE_ITEMS)]

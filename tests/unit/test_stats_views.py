@@ -3,13 +3,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+from birdhouse.dashboard import OpenCard
 from birdhouse.settings import Settings
 from birdhouse.stats import Item, compute
+from birdhouse.store import CardRef
 from birdhouse.store.events import MENTION, REPLY, Event
 from emulators.slack.blockkit import validate_blocks, validate_view
 from slackbot.views.help import help_message
 from slackbot.views.home import home_view
-from slackbot.views.queue import QueueEntry, queue_message
+from slackbot.views.queue import queue_message
 from slackbot.views.stats import duration, parse_share_value, share_value, stats_message
 
 END = datetime(2026, 11, 26, 18, 0, tzinfo=UTC).timestamp()
@@ -75,9 +77,9 @@ def test_share_value_round_trips_and_rejects_junk():
     assert parse_share_value(json.dumps({"window": "7d"})) is None
 
 
-def entry(mention_id: str, minutes_ago: float, **item) -> QueueEntry:
-    return QueueEntry(Item(mention_id, "complaint", END - minutes_ago * 60, **item), "some_user", HOSTILE,
-                      f"https://acme.slack.com/archives/C0M/p{mention_id}")
+def entry(mention_id: str, minutes_ago: float, **item) -> OpenCard:
+    return OpenCard(Item(mention_id, "complaint", END - minutes_ago * 60, **item), CardRef("C0M", mention_id),
+                    "some_user", HOSTILE, f"https://acme.slack.com/archives/C0M/p{mention_id}")
 
 
 def test_queue_escapes_posts_and_shows_age_claim_and_link():

@@ -1,0 +1,80 @@
+"""What the team's surfaces read (``/birdhouse stats`` and ``queue``, the App Home, the SLA job): window
+statistics from the event log and X usage, and the open queue with each card's mention and Slack permalink.
+
+The math is in ``birdhouse.stats``; this module only fetches its inputs. Nothing here is kept in a process, so
+every worker and web process gives the same answer, before and after restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+import redis
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from birdhouse import business_hours
+from birdhouse.settings import Settings
+from birdhouse.stats import QUEUE_LOOKBACK, Elapsed, Item, Stats, compute, open_queue, usage_days, window_start
+from birdhouse.store import CardRef, EventLog, MentionStore, UsageStore
+from birdhouse.store.permalinks import PermalinkStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OpenCard:
+    item: Item
+    card: CardRef
+    author: str  # the X handle
+    text: str  # the post as its author wrote it (untrusted)
+    permalink: str | None  # None when Slack would not say
+
+
+def sla_clock(settings: Settings) -> Elapsed:
+    return partial(business_hours.elapsed, settings.business_hours)
+
+
+def window_stats(connection: redis.Redis, settings: Settings, window: str, end: float) -> Stats:
+    usage = UsageStore(connection)
+    return compute(EventLog(connection).between(window_start(window, end), end), window=window, end=end,
+                   sla_seconds=settings.sla_minutes * 60, elapsed=sla_clock(settings),
+                   usage={day: usage.day(day) for day in usage_days(window, end)})
+
+
+def open_items(connection: redis.Redis, now: float) -> list[tuple[Item, CardRef]]:
+    """Open questions and complaints that have a card in Slack, oldest first."""
+    mentions = MentionStore(connection)
+    found = ((item, mentions.card(item.mention_id))
+             for item in open_queue(EventLog(connection).between(now - QUEUE_LOOKBACK.total_seconds(), now)))
+    return [(item, card) for item, card in found if card is not None]
+
+
+def permalinks(connection: redis.Redis, client: WebClient, cards: list[CardRef]) -> list[str | None]:
+    """Each card's permalink: asked of Slack once per card, then kept."""
+    store = PermalinkStore(connection)
+    links = store.get_many(cards)
+    for index, (card, link) in enumerate(zip(cards, links, strict=True)):
+        if link is None:
+            try:
+                links[index] = client.chat_getPermalink(channel=card.channel, message_ts=card.ts)["permalink"]
+            except SlackApiError as exc:
+                log.warning("no permalink for card %s/%s: %s", card.channel, card.ts, exc.response.get("error"))
+                continue
+            store.set(card, links[index])
+    return links
+
+
+def open_cards(connection: redis.Redis, client: WebClient, now: float) -> list[OpenCard]:
+    """The open queue as the team sees it: who wrote what, and where its card is."""
+    mentions = MentionStore(connection)
+    found = open_items(connection, now)
+    links = permalinks(connection, client, [card for _, card in found])
+    cards = []
+    for (item, card), link in zip(found, links, strict=True):
+        mention = mentions.get(item.mention_id)
+        author, text = (mention.author.username, mention.text) if mention else ("unknown", "")
+        cards.append(OpenCard(item, card, author, text, link))
+    return cards

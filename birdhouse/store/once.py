@@ -1,0 +1,28 @@
+"""Things done at most once: each SLA nudge per item and threshold, each stats message shared.
+
+``claim`` is ``SET NX``: of two workers (or a double click) only one gets it. A sender whose post failed
+``release``s the claim so a later try can succeed; one that dies between claim and post loses that one post
+rather than risk sending it twice.
+"""
+
+from __future__ import annotations
+
+import redis
+
+KEEP_SECONDS = 40 * 86400  # longer than the 30 days the SLA and the stats look back
+
+
+class Once:
+    def __init__(self, connection: redis.Redis) -> None:
+        self.connection = connection
+
+    @staticmethod
+    def _key(what: str) -> str:
+        return f"bh:once:{what}"
+
+    def claim(self, what: str, at: float) -> bool:
+        """True for the first caller only."""
+        return bool(self.connection.set(self._key(what), repr(at), nx=True, ex=KEEP_SECONDS))
+
+    def release(self, what: str) -> None:
+        self.connection.delete(self._key(what))

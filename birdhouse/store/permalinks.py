@@ -1,0 +1,26 @@
+"""Slack permalinks of cards, kept once asked: a message's permalink never changes."""
+
+from __future__ import annotations
+
+import redis
+
+from birdhouse.store.mentions import CardRef
+
+KEEP_SECONDS = 90 * 86400  # as long as cards are acted on
+
+
+class PermalinkStore:
+    def __init__(self, connection: redis.Redis) -> None:
+        self.connection = connection
+
+    @staticmethod
+    def _key(card: CardRef) -> str:
+        return f"bh:card:{card.channel}:{card.ts}:permalink"
+
+    def get_many(self, cards: list[CardRef]) -> list[str | None]:
+        if not cards:
+            return []
+        return [raw.decode() if raw else None for raw in self.connection.mget([self._key(card) for card in cards])]
+
+    def set(self, card: CardRef, permalink: str) -> None:
+        self.connection.set(self._key(card), permalink, ex=KEEP_SECONDS)

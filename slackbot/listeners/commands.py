@@ -1,0 +1,80 @@
+"""``/birdhouse``: stats, queue and help, and the Share button of a stats answer.
+
+Stats are pure computation over Redis, so the answer is the ack itself, well inside Slack's 3 seconds. The
+queue may have to ask Slack for card permalinks (once per card, then kept), so it acks first and answers
+through the response_url. Answers are ephemeral; Share posts the figures the asker saw in the channel, once.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from birdhouse.dashboard import open_cards, window_stats
+from birdhouse.stats import WINDOWS, parse_window
+from birdhouse.store.once import Once
+from slackbot.services import Services
+from slackbot.views.help import COMMAND, help_message
+from slackbot.views.queue import queue_message
+from slackbot.views.stats import SHARE_ACTION, parse_share_value, stats_message
+
+log = logging.getLogger(__name__)
+
+WINDOW_CHOICES = ", ".join(WINDOWS)
+
+
+def register(app: App, services: Services) -> None:
+    @app.command(COMMAND)
+    def birdhouse(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        subcommand, _, argument = (command.get("text") or "").strip().partition(" ")
+        subcommand, argument = subcommand.lower(), argument.strip()
+        if subcommand in ("", "stats"):
+            window = parse_window(argument)
+            if window is None:
+                ack(**help_message(f"“{argument}” is not a window I know: use one of {WINDOW_CHOICES}."))
+                return
+            stats = window_stats(services.redis, services.settings, window, services.clock())
+            ack(**stats_message(stats, services.settings.sla_minutes))
+        elif subcommand == "queue":
+            if argument:
+                ack(**help_message(f"{COMMAND} queue takes nothing after it (not “{argument}”)."))
+                return
+            ack()
+            now = services.clock()
+            respond(**queue_message(open_cards(services.redis, client, now), now), response_type="ephemeral")
+        elif subcommand == "help":
+            ack(**help_message())
+        else:
+            ack(**help_message(f"I don't know “{subcommand}”."))
+
+    @app.action(SHARE_ACTION)
+    def share(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        # One Redis read and one post: done before the ack, so a second click finds it done.
+        try:
+            share_once(body, respond)
+        finally:
+            ack()
+
+    def share_once(body: dict[str, Any], respond: Respond) -> None:
+        user = body["user"]["id"]
+        shared = parse_share_value(body["actions"][0].get("value", ""))
+        if shared is None or parse_window(shared[0]) is None:
+            respond(text=f"I can't read that stats message any more; run {COMMAND} stats again to share it.",
+                    response_type="ephemeral", replace_original=False)
+            return
+        window, end = shared
+        # A double click, or two people sharing the same answer, posts it once.
+        once = Once(services.redis)
+        channel = (body.get("channel") or {}).get("id", "")
+        key = f"stats-share:{channel}:{window}:{end}"
+        if not once.claim(key, services.clock()):
+            return
+        stats = window_stats(services.redis, services.settings, window, end)
+        answer = respond(**stats_message(stats, services.settings.sla_minutes, shared_by=user),
+                         response_type="in_channel", replace_original=False)
+        if answer.status_code != 200:  # e.g. the response_url expired: nothing was posted, so allow a retry
+            log.warning("sharing stats in %s failed: %s %s", channel, answer.status_code, answer.body)
+            once.release(key)

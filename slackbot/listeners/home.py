@@ -1,0 +1,24 @@
+"""The App Home tab: published afresh each time someone opens it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from birdhouse.dashboard import open_cards, window_stats
+from slackbot.services import Services
+from slackbot.views.home import home_view
+
+
+def register(app: App, services: Services) -> None:
+    @app.event("app_home_opened")
+    def publish_home(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab") != "home":  # the Messages tab opens this event too
+            return
+        now = services.clock()
+        day = window_stats(services.redis, services.settings, "24h", now)
+        week = window_stats(services.redis, services.settings, "7d", now)
+        queue = open_cards(services.redis, client, now)
+        client.views_publish(user_id=event["user"], view=home_view(day, week, queue, services.settings, now))

@@ -1,0 +1,126 @@
+"""SLA nudges: a question or complaint left without an answer gets a nudge in its card's thread, and later a
+case in the support channel. Each threshold fires once per item, however many workers check.
+
+The SLA clock is the one the stats use (``Item.sla_waited``): from the post until a reply, Done or Dismiss,
+counting business hours only when ``BIRDHOUSE_BUSINESS_HOURS`` is set. An item someone already escalated by
+hand is not escalated again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from birdhouse.dashboard import open_items, permalinks, sla_clock
+from birdhouse.settings import Settings
+from birdhouse.stats import SLA_ESCALATE, SLA_NUDGE, Item
+from birdhouse.store import CardRef, Event, Lease
+from birdhouse.store.once import Once
+from slackbot.views import mrkdwn
+from slackbot.views.stats import duration
+from workers.context import Context, current
+from workers.scheduler import Periodic, reschedule
+
+log = logging.getLogger(__name__)
+
+CHECK_SECONDS = 60.0
+CHECK = Periodic("sla", "workers.sla.check", interval=lambda settings: CHECK_SECONDS)
+NUDGE, ESCALATE = "nudge", "escalate"
+
+
+def due(item: Item, waited: float, settings: Settings) -> list[str]:
+    """The thresholds an open item has passed (SLA seconds ``waited``) that call for a post."""
+    thresholds = []
+    if waited >= settings.sla_minutes * 60:
+        thresholds.append(NUDGE)
+    if waited >= settings.sla_escalate_minutes * 60 and not item.escalated:
+        thresholds.append(ESCALATE)
+    return thresholds
+
+
+def addressees(item: Item, team: tuple[str, ...]) -> str:
+    """Who a nudge pings: whoever claimed the item, else the team (users and user groups), else nobody."""
+    if item.claimed_by:
+        return f"<@{item.claimed_by}> "
+    mentions = [f"<!subteam^{member}>" if member.startswith("S") else f"<@{member}>" for member in team]
+    return " ".join(mentions) + " " if mentions else ""
+
+
+def nudge_text(item: Item, waited: float, settings: Settings) -> str:
+    clock = " of business hours" if settings.business_hours else ""
+    return (f"{addressees(item, settings.team)}:hourglass_flowing_sand: This {item.kind} has waited "
+            f"{duration(waited)}{clock} without a reply (the SLA is {duration(settings.sla_minutes * 60)}). "
+            "Reply from the card, or mark it Done if it needs no answer.")
+
+
+def case_text(item: Item, waited: float, author: str, post_url: str, card_link: str | None) -> str:
+    """The support case the SLA opens. ``author`` is untrusted."""
+    card = mrkdwn.link(card_link, "the card and its thread") if card_link else "the card in the mentions channel"
+    return (f":sos: *Unanswered {item.kind} from @{mrkdwn.escape(author)}*, waiting {duration(waited)}: "
+            f"escalated automatically by the SLA.\n{mrkdwn.link(post_url, 'View on X')} · {card}")
+
+
+def escalated_note(waited: float, support_channel: str) -> str:
+    return f":sos: No reply after {duration(waited)}: escalated to <#{support_channel}>."
+
+
+def check() -> dict[str, Any]:
+    """The periodic job: one runs at a time, and it always sets its own next run."""
+    ctx = current()
+    with Lease(ctx.redis, f"job:{CHECK.name}", CHECK.timeout) as held:
+        if not held:
+            return {"skipped": "another SLA check is running"}
+        try:
+            return check_open_items(ctx)
+        finally:
+            reschedule(ctx.redis, CHECK.name, CHECK_SECONDS, ctx.clock)
+
+
+def check_open_items(ctx: Context) -> dict[str, Any]:
+    now = ctx.clock()
+    elapsed = sla_clock(ctx.settings)
+    sent: dict[str, list[str]] = {NUDGE: [], ESCALATE: []}
+    for item, card in open_items(ctx.redis, now):
+        waited = item.sla_waited(now, elapsed)
+        for threshold in due(item, waited, ctx.settings):
+            post = nudge if threshold == NUDGE else escalate
+            if _once(ctx, f"sla:{item.mention_id}:{threshold}", lambda: post(ctx, item, card, waited)):
+                sent[threshold].append(item.mention_id)
+    return {"nudged": sent[NUDGE], "escalated": sent[ESCALATE]}
+
+
+def _once(ctx: Context, what: str, post: Callable[[], None]) -> bool:
+    """Post unless already posted; a post Slack refused is tried again at the next check."""
+    once = Once(ctx.redis)
+    if not once.claim(what, ctx.clock()):
+        return False
+    try:
+        post()
+    except SlackApiError as exc:
+        once.release(what)
+        log.warning("SLA post %s failed, trying again next check: %s", what, exc.response.get("error"))
+        return False
+    return True
+
+
+def nudge(ctx: Context, item: Item, card: CardRef, waited: float) -> None:
+    ctx.slack.chat_postMessage(channel=card.channel, thread_ts=card.ts, text=nudge_text(item, waited, ctx.settings))
+    ctx.events.record(Event(SLA_NUDGE, at=ctx.clock(), mention_id=item.mention_id, data={"waited": waited}))
+
+
+def escalate(ctx: Context, item: Item, card: CardRef, waited: float) -> None:
+    mention = ctx.mentions.get(item.mention_id)
+    author, url = (mention.author.username, mention.url) if mention else ("unknown", "https://x.com")
+    [card_link] = permalinks(ctx.redis, ctx.slack, [card])
+    support = ctx.settings.support_channel
+    case = ctx.slack.chat_postMessage(channel=support, text=case_text(item, waited, author, url, card_link),
+                                      unfurl_links=False, unfurl_media=False)
+    ctx.events.record(Event(SLA_ESCALATE, at=ctx.clock(), mention_id=item.mention_id,
+                            data={"waited": waited, "case_channel": support, "case_ts": case["ts"]}))
+    try:
+        ctx.slack.chat_postMessage(channel=card.channel, thread_ts=card.ts, text=escalated_note(waited, support))
+    except SlackApiError as exc:  # the case is open, which is what matters; the note is a courtesy
+        log.warning("SLA escalation note on card %s failed: %s", card.ts, exc.response.get("error"))
