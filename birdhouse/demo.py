@@ -27,7 +27,8 @@ from slackbot.app import create_app
 from slackbot.web import server
 
 BRAND = "acme"
-CHANNELS = {"C0MENTIONS": "social-mentions", "C0FOLLOWERS": "social-followers", "C0SUPPORT": "support"}
+MENTIONS, FOLLOWERS, SUPPORT = "C0MENTIONS", "C0FOLLOWERS", "C0SUPPORT"
+CHANNELS = {MENTIONS: "social-mentions", FOLLOWERS: "social-followers", SUPPORT: "support"}
 TEAMMATES = {"U0ALICE": "alice", "U0BOB": "bob"}
 POLL_SECONDS = 5
 
@@ -45,9 +46,9 @@ def environment(x: XEmulator, slack: SlackEmulator, redis_url: str) -> dict[str,
         "X_API_SECRET": credentials.api_secret,
         "X_ACCESS_TOKEN": credentials.access_token,
         "X_ACCESS_TOKEN_SECRET": credentials.access_token_secret,
-        "BIRDHOUSE_MENTIONS_CHANNEL": "C0MENTIONS",
-        "BIRDHOUSE_FOLLOWERS_CHANNEL": "C0FOLLOWERS",
-        "BIRDHOUSE_SUPPORT_CHANNEL": "C0SUPPORT",
+        "BIRDHOUSE_MENTIONS_CHANNEL": MENTIONS,
+        "BIRDHOUSE_FOLLOWERS_CHANNEL": FOLLOWERS,
+        "BIRDHOUSE_SUPPORT_CHANNEL": SUPPORT,
         "BIRDHOUSE_TEAM": " ".join(TEAMMATES),
         "BIRDHOUSE_POLL_INTERVAL": str(POLL_SECONDS),
     }

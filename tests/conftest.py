@@ -13,6 +13,7 @@ from typing import TypeVar
 import pytest
 import redis
 
+from birdhouse.demo import CHANNELS, FOLLOWERS, MENTIONS, SUPPORT, environment
 from birdhouse.redis_server import PrivateRedis, connect
 from birdhouse.settings import Settings
 from emulators.http import Serving
@@ -26,7 +27,6 @@ from workers.runner import run_worker
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
-MENTIONS, FOLLOWERS, SUPPORT = "C0MENTIONS", "C0FOLLOWERS", "C0SUPPORT"
 ALICE, BOB, MALLORY = "U0ALICE", "U0BOB", "U0MALLORY"  # Alice and Bob are the social team; Mallory is not
 TEAM_GROUP = "S0SOCIAL"
 T = TypeVar("T")
@@ -63,7 +63,7 @@ def x_emulator() -> Iterator[XEmulator]:
 @pytest.fixture
 def slack_emulator() -> Iterator[SlackEmulator]:
     emulator = SlackEmulator()
-    for channel_id, name in ((MENTIONS, "social-mentions"), (FOLLOWERS, "social-followers"), (SUPPORT, "support")):
+    for channel_id, name in CHANNELS.items():
         emulator.add_channel(channel_id, name)
     for user_id, name in ((ALICE, "alice"), (BOB, "bob"), (MALLORY, "mallory")):
         emulator.add_user(user_id, name)
@@ -75,24 +75,8 @@ def slack_emulator() -> Iterator[SlackEmulator]:
 
 
 def emulated_environment(x: XEmulator, slack: SlackEmulator, redis_url: str) -> dict[str, str]:
-    credentials = x.credentials
-    return {
-        "REDIS_URL": redis_url,
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": slack.signing_secret,
-        "SLACK_API_URL": slack.url + "/api/",
-        "X_API_URL": x.url,
-        "X_BEARER_TOKEN": credentials.bearer_token,
-        "X_API_KEY": credentials.api_key,
-        "X_API_SECRET": credentials.api_secret,
-        "X_ACCESS_TOKEN": credentials.access_token,
-        "X_ACCESS_TOKEN_SECRET": credentials.access_token_secret,
-        "BIRDHOUSE_MENTIONS_CHANNEL": MENTIONS,
-        "BIRDHOUSE_FOLLOWERS_CHANNEL": FOLLOWERS,
-        "BIRDHOUSE_SUPPORT_CHANNEL": SUPPORT,
-        "BIRDHOUSE_TEAM": TEAM_GROUP,
-        "BIRDHOUSE_POLL_INTERVAL": "60",
-    }
+    """The demo's configuration (same channels), with the test team and a slow poll the tests drive themselves."""
+    return {**environment(x, slack, redis_url), "BIRDHOUSE_TEAM": TEAM_GROUP, "BIRDHOUSE_POLL_INTERVAL": "60"}
 
 
 class FakeClock:
