@@ -1,0 +1,113 @@
+"""SLA nudges on a controllable clock: the scheduler enqueues the check, a real RQ worker runs it, and the
+nudge and escalation land in the Slack emulator once each."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from birdhouse import business_hours
+from birdhouse.dashboard import window_stats
+from birdhouse.store import Event
+from birdhouse.store.events import CLAIM, REPLY
+from tests.conftest import ALICE, MENTIONS, SUPPORT, FakeClock, Stack
+from workers.scheduler import Scheduler
+from workers.sla import CHECK, check_open_items
+
+MINUTE = 60.0
+THURSDAY_10 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC).timestamp()
+FRIDAY_1650 = datetime(2026, 11, 27, 16, 50, tzinfo=UTC).timestamp()
+MONDAY_09 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).timestamp()
+
+
+def post_mentions(stack: Stack, clock: FakeClock, *texts: str) -> list[str]:
+    """Mentions posted now, polled into cards; their ids."""
+    stack.use_clock(clock)
+    stack.slack.disable_rate_limits()
+    author = stack.x.add_user("dana", name="Dana", followers_count=120)
+    at = datetime.fromtimestamp(clock(), UTC)
+    ids = [stack.x.post(author["id"], text, created_at=at)["id"] for text in texts]
+    stack.poll_mentions()
+    return ids
+
+
+def thread(stack: Stack, mention_id: str) -> list[str]:
+    card = stack.ctx.mentions.card(mention_id)
+    return [message["text"] for message in stack.slack.replies(card.channel, card.ts)]
+
+
+def check_at(stack: Stack, scheduler: Scheduler, clock: FakeClock, at: float) -> None:
+    """Move the clock and let the scheduler and a worker do what is due."""
+    clock.now = at
+    scheduler.tick()
+    stack.work()
+
+
+def test_nudge_once_at_the_threshold_then_escalate_once(stack: Stack):
+    clock = FakeClock(THURSDAY_10)
+    complaint, question, _praise = post_mentions(
+        stack, clock, "@acme my order never arrived and nobody answers. Where is it?",
+        "@acme do you ship to Norway?", "@acme love the new espresso blend, thank you!")
+    stack.ctx.events.record(Event(REPLY, at=THURSDAY_10 + 5 * MINUTE, mention_id=question, user=ALICE))
+    scheduler = Scheduler(stack.redis, stack.settings, (CHECK,), clock)
+
+    check_at(stack, scheduler, clock, THURSDAY_10 + 29 * MINUTE)
+    assert thread(stack, complaint) == []
+
+    check_at(stack, scheduler, clock, THURSDAY_10 + 30 * MINUTE)
+    [nudge] = thread(stack, complaint)
+    assert nudge.startswith("<!subteam^S0SOCIAL> :hourglass_flowing_sand: This complaint has waited 30 min")
+    assert "the SLA is 30 min" in nudge
+
+    for minutes in (31, 119):
+        check_at(stack, scheduler, clock, THURSDAY_10 + minutes * MINUTE)
+    assert len(thread(stack, complaint)) == 1
+    assert stack.slack.messages(SUPPORT) == []
+    assert thread(stack, question) == []  # answered in time: never nudged
+
+    check_at(stack, scheduler, clock, THURSDAY_10 + 120 * MINUTE)
+    check_at(stack, scheduler, clock, THURSDAY_10 + 200 * MINUTE)
+    [case] = stack.slack.messages(SUPPORT)
+    assert "Unanswered complaint from @dana*, waiting 2 h 00 min: escalated automatically by the SLA" in case["text"]
+    assert f"/archives/{MENTIONS}/p" in case["text"]
+    assert thread(stack, complaint)[1] == f":sos: No reply after 2 h 00 min: escalated to <#{SUPPORT}>."
+    assert len(thread(stack, complaint)) == 2
+
+    stats = window_stats(stack.redis, stack.settings, "24h", clock())
+    assert (stats.sla_breaches, stats.escalations, stats.sla_escalations) == (1, 1, 1)
+
+
+def test_business_hours_hold_the_clock_and_the_nudge_goes_to_whoever_claimed_it(stack: Stack):
+    clock = FakeClock(FRIDAY_1650)
+    [complaint] = post_mentions(stack, clock, "@acme my order never arrived and nobody answers. Where is it?")
+    stack.ctx.events.record(Event(CLAIM, at=FRIDAY_1650 + MINUTE, mention_id=complaint, user=ALICE))
+    stack.ctx.settings = replace(stack.settings, business_hours=business_hours.parse("Mon-Fri 09:00-17:00 UTC"))
+    scheduler = Scheduler(stack.redis, stack.ctx.settings, (CHECK,), clock)
+
+    check_at(stack, scheduler, clock, FRIDAY_1650 + 40 * MINUTE)  # 17:30 Friday: 10 business minutes
+    check_at(stack, scheduler, clock, MONDAY_09 + 19 * MINUTE)  # 29
+    assert thread(stack, complaint) == []
+
+    check_at(stack, scheduler, clock, MONDAY_09 + 20 * MINUTE)  # 30
+    [nudge] = thread(stack, complaint)
+    assert nudge.startswith("<@U0ALICE> :hourglass_flowing_sand: This complaint has waited 30 min of business hours")
+
+
+def test_two_workers_checking_at_once_nudge_once(stack: Stack):
+    clock = FakeClock(THURSDAY_10)
+    [complaint] = post_mentions(stack, clock, "@acme my order never arrived and nobody answers. Where is it?")
+    clock.now = THURSDAY_10 + 31 * MINUTE
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        start.wait()
+        check_open_items(stack.ctx)
+
+    workers = [threading.Thread(target=worker) for _ in range(2)]
+    for running in workers:
+        running.start()
+    for running in workers:
+        running.join()
+
+    assert len(thread(stack, complaint)) == 1
