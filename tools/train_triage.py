@@ -25,7 +25,7 @@ from pathlib import Path
 
 from workers.triage.classify import LEARNED_LABELS
 from workers.triage.cues import find_cues
-from workers.triage.model import WEIGHTS_FILE, LabelModel, TriageModel, base_features, general_opinion
+from workers.triage.model import WEIGHTS_FILE, LabelModel, TriageModel, base_features, general_opinion, sigmoid
 from workers.triage.text import read_post_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -86,10 +86,6 @@ def brand_examples(posts: list[dict], general_complaint: LabelModel) -> list[Exa
     return examples
 
 
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
 def fit(examples: list[Example], label: str, threshold: float = 0.5) -> LabelModel:
     """Logistic regression with L2, AdaGrad steps, a seeded shuffle per epoch."""
     annotated = [e for e in examples if label in e.gold]
@@ -103,7 +99,7 @@ def fit(examples: list[Example], label: str, threshold: float = 0.5) -> LabelMod
     for _ in range(EPOCHS):
         shuffle(rows)
         for present, gold in rows:
-            error = _sigmoid(bias + sum(weights.get(f, 0.0) for f in present)) - gold
+            error = sigmoid(bias + sum(weights.get(f, 0.0) for f in present)) - gold
             bias_squared_gradient += error * error
             bias -= LEARNING_RATE * error / math.sqrt(bias_squared_gradient)
             for f in present:

@@ -32,10 +32,15 @@ def triage(post: dict, author: dict | None = None, *, model: TriageModel | None 
         for label in LEARNED_LABELS:
             label_model = model.labels[label]
             scores[label] = label_model.score(present)
-            # Spam that asks "are you struggling with debt?" is not a question to answer.
-            on[label] = scores[label] >= label_model.threshold and not spam and not text.is_retweet
+            # Spam that asks "are you struggling with debt?" is not a question to answer, and
+            # "thanks for the 6 hour delay" is not praise.
+            vetoed = spam or text.is_retweet or any(cue.vetoes == label for cue in cues)
+            on[label] = scores[label] >= label_model.threshold and not vetoed
             if on[label]:
-                reasons[label] = tuple(c.reason for c in cues if c.label == label) + label_model.telling_words(present)
+                # Only cues are shown: single words learned from a few hundred posts ("seat", "just")
+                # would mislead a reader more than they explain.
+                cue_reasons = tuple(c.reason for c in cues if c.label == label)
+                reasons[label] = cue_reasons or (f"worded like other {label}s ({scores[label]:.2f})",)
     elif language != "und":
         reasons["language"] = (f"written in '{language}': not triaged",)
 

@@ -92,6 +92,8 @@ CUES: tuple[Cue, ...] = (
 _PRAISE = re.compile(r"\b(?:" + _PRAISE_WORDS + r")\b")
 _PROBLEM = re.compile(r"\b(?:" + _PROBLEM_WORDS + r")\b")
 _CONTRAST = re.compile(r"\b(?:but|though|however|although|except|shame|pity)\b")
+# "thanks for finding my lost phone" thanks someone for solving the problem: not irony.
+_RESOLVED = re.compile(r"\b(?:fix(?:ed|ing)?|found|finding|sort(?:ed|ing)|resolv\w*|replac\w*|recover\w*|quick|fast)\b")
 _IRONY = Cue("complaint", "irony", _PRAISE, "praise words about a problem '{}'")
 _MIXED = Cue("praise", "mixed", _CONTRAST, "mixed review '{}'")
 
@@ -120,6 +122,7 @@ class CueMatch:
     label: str
     name: str
     reason: str
+    vetoes: str | None = None  # a label this cue rules out, whatever the model says
 
 
 def find_cues(text: PostText) -> tuple[CueMatch, ...]:
@@ -130,10 +133,12 @@ def find_cues(text: PostText) -> tuple[CueMatch, ...]:
         if match:
             found.append(CueMatch(cue.label, cue.name, cue.explain(match)))
     praise = _PRAISE.search(text.lower)
-    if praise and _PROBLEM.search(text.lower):
+    if praise and _PROBLEM.search(text.lower) and not _RESOLVED.search(text.lower):
         contrast = _CONTRAST.search(text.lower)
-        cue, match = (_MIXED, contrast) if contrast else (_IRONY, praise)
-        found.append(CueMatch(cue.label, cue.name, cue.explain(match)))
+        if contrast:
+            found.append(CueMatch(_MIXED.label, _MIXED.name, _MIXED.explain(contrast)))
+        else:
+            found.append(CueMatch(_IRONY.label, _IRONY.name, _IRONY.explain(praise), vetoes="praise"))
     return tuple(found)
 
 

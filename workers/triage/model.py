@@ -24,12 +24,12 @@ WEIGHTS_FILE = "weights.json"
 _WORD_PREFIX = "w:"
 _BIGRAM_PREFIX = "b:"
 _CUE_PREFIX = "cue:"
-_TELLING_WEIGHT = 0.5
-_TELLING_LENGTH = 4
-
-
 _OPINION_PREFIX = "general_complaint>="
 _OPINION_STEPS = (0.3, 0.5, 0.7, 0.9)
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))  # clamped: math.exp overflows past ~709
 
 
 def base_features(text: PostText, cues: tuple[CueMatch, ...]) -> frozenset[str]:
@@ -49,19 +49,7 @@ class LabelModel:
     threshold: float
 
     def score(self, present: frozenset[str]) -> float:
-        z = self.bias + sum(self.weights.get(feature, 0.0) for feature in present)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-    def telling_words(self, present: frozenset[str], limit: int = 2) -> tuple[str, ...]:
-        """The content words that pushed the score up most, as card reasons ("word 'refund'").
-        Short words and n-grams are left out: "word 'do'" would explain nothing to a reader."""
-        telling = sorted(
-            (weight, feature[len(_WORD_PREFIX):])
-            for feature in present
-            if feature.startswith(_WORD_PREFIX) and (weight := self.weights.get(feature, 0.0)) >= _TELLING_WEIGHT
-            and feature[len(_WORD_PREFIX):].isalpha() and len(feature) - len(_WORD_PREFIX) >= _TELLING_LENGTH
-        )
-        return tuple(f"word '{word}'" for _, word in reversed(telling[-limit:]))
+        return sigmoid(self.bias + sum(self.weights.get(feature, 0.0) for feature in present))
 
     def to_dict(self) -> dict:
         return {"bias": self.bias, "threshold": self.threshold, "weights": self.weights}

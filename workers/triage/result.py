@@ -17,7 +17,8 @@ class Triage:
     language: str  # ISO 639-1, or "und" when the post has no words
     ranked: bool  # False when the language is not English: the labels above were not guessed
     scores: dict[str, float]  # label -> 0..1
-    reasons: dict[str, tuple[str, ...]]  # label -> short human-readable cues, only for labels that are on
+    # label -> short human-readable cues, only for labels that are on; "language" when not ranked
+    reasons: dict[str, tuple[str, ...]]
     priority: int  # 0..100, higher is read first
 
     @property
