@@ -54,6 +54,7 @@ def test_sarcasm_is_a_complaint_not_praise(text):
 @pytest.mark.parametrize("text", [
     "@BrewlyCoffee thank you for the free birthday drink, such a lovely touch",
     "@NimbusAir the crew on my flight were fantastic with my nervous son",
+    "@NimbusAir huge thanks to the crew for finding my lost passport",  # thanks for solving a problem
 ])
 def test_thanks_and_compliments_are_praise(text):
     verdict = triage(post(text))
@@ -65,6 +66,12 @@ def test_a_complaint_that_asks_for_help_is_both_and_headlined_as_a_complaint():
     verdict = triage(post("@LumaBank my card was blocked again for no reason, how do I get it unblocked?"))
     assert verdict.complaint and verdict.question
     assert verdict.kind == "complaint"
+
+
+def test_a_complaint_quoting_a_discount_is_not_spam():
+    verdict = triage(post("@ShopCo your 25% off code is broken, it won't apply at checkout https://t.co/x"))
+    assert not verdict.spam
+    assert verdict.complaint
 
 
 def test_spam_is_not_also_a_question():
