@@ -70,6 +70,18 @@ def _minutes(raw: str) -> float:
     return value
 
 
+def _saved_replies(raw: str) -> tuple[str, ...]:
+    """A text file, one saved reply per line."""
+    try:
+        lines = Path(raw).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ValueError(f"cannot read {raw}: {exc.strerror}") from None
+    replies = tuple(line.strip() for line in lines if line.strip())
+    if not replies:
+        raise ValueError(f"{raw} has no replies in it")
+    return replies
+
+
 def _url(raw: str) -> str:
     if not raw.startswith(("http://", "https://")):
         raise ValueError("must start with http:// or https://")
@@ -150,6 +162,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("BIRDHOUSE_DIGEST_PERIOD", "digest_period",
              "how often the new-follower digest is posted: hourly, daily, weekly, or seconds",
              default="daily", parse=_period),
+    Variable("BIRDHOUSE_SAVED_REPLIES", "saved_replies",
+             "a text file of saved replies, one per line, offered in the reply modal; unset: none",
+             optional=True, parse=_saved_replies),
 )
 
 
@@ -181,6 +196,7 @@ class Settings:
     bot_min_signals: int
     vip_list_id: str | None
     digest_period: float
+    saved_replies: tuple[str, ...] | None
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, dotenv: str | Path | None = ".env") -> Settings:

@@ -8,6 +8,7 @@ to the queue by the next poll.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -15,7 +16,10 @@ from rq import Retry, get_current_job
 from rq.job import Job, JobStatus
 from slack_sdk.errors import SlackApiError
 
+from birdhouse.models import Mention
 from birdhouse.store import CardRef, Lease
+from birdhouse.store.capabilities import Capabilities
+from birdhouse.store.cards import CardStore, Threads
 from slackbot.views.mention_card import fallback_text, mention_card
 from workers.context import Context, current
 from workers.queues import DEFAULT, queue
@@ -66,33 +70,66 @@ def post_card(mention_id: str) -> dict[str, Any]:
         if (existing := ctx.mentions.card(mention_id)) is not None:  # finished while we waited for the lease
             return {"already_posted": existing.ts}
         earlier_attempt = ctx.mentions.note_post_attempt(mention_id, ctx.clock())
-        found = find_card(ctx, channel, mention_id, since=earlier_attempt) if earlier_attempt else None
+        thread_ts = conversation_thread(ctx, mention, channel)
+        found = (find_card(ctx, channel, mention_id, since=earlier_attempt, thread_ts=thread_ts)
+                 if earlier_attempt else None)
         ts = found or ctx.slack.chat_postMessage(
-            channel=channel, text=fallback_text(mention), blocks=mention_card(mention),
+            channel=channel, thread_ts=thread_ts, text=fallback_text(mention),
+            blocks=card_blocks(ctx, mention),
             metadata={"event_type": METADATA_EVENT, "event_payload": {"tweet_id": mention_id}},
             unfurl_links=False, unfurl_media=False,
         )["ts"]
         ctx.mentions.set_card(mention_id, CardRef(channel, ts))
-        return {"posted": ts, "recovered": found is not None}
+        if thread_ts is None and mention.conversation_id:
+            Threads(ctx.redis).note_card_conversation(mention.conversation_id, mention_id)
+        return {"posted": ts, "recovered": found is not None, "thread": thread_ts}
+
+
+def card_blocks(ctx: Context, mention: Mention) -> list[dict[str, Any]]:
+    """The card as it stands: the mention, what the team did about it, and what X's access level allows."""
+    state = CardStore(ctx.redis).get(mention.id, mention.author.id)
+    return mention_card(mention, state, Capabilities(ctx.redis).current())
+
+
+def conversation_thread(ctx: Context, mention: Mention, channel: str) -> str | None:
+    """The card thread this mention continues, or None for a card of its own.
+
+    An answer to one of the brand's replies, or any mention in a conversation that already has a card,
+    goes into that card's thread (as a card with its own buttons), so the team reads the conversation in one
+    place. Threads are one level deep in Slack: a follow-up always goes under the conversation's first card.
+    """
+    threads = Threads(ctx.redis)
+    answered = threads.answered_mention(mention.replied_to_id) if mention.replied_to_id else None
+    if answered is not None and (answered_mention := ctx.mentions.get(answered)) is not None:
+        answered = (threads.conversation_card(answered_mention.conversation_id or "") or answered)
+    root = answered or (threads.conversation_card(mention.conversation_id) if mention.conversation_id else None)
+    card = ctx.mentions.card(root) if root and root != mention.id else None
+    return card.ts if card is not None and card.channel == channel else None
 
 
 def find_card(ctx: Context, channel: str, subject_id: str, since: float, *, event_type: str = METADATA_EVENT,
-              payload_key: str = "tweet_id") -> str | None:
+              payload_key: str = "tweet_id", thread_ts: str | None = None) -> str | None:
     """The ts of a message posted after ``since`` whose metadata is ``event_type`` with ``payload_key`` equal
-    to ``subject_id`` (by default: this mention's card), or None."""
-    cursor = None
+    to ``subject_id`` (by default: this mention's card), or None. With ``thread_ts`` the thread is searched
+    too (history lists only top-level messages); the channel first, in case an earlier attempt posted there."""
+    listings = [ctx.slack.conversations_history]
+    if thread_ts is not None:
+        listings.append(functools.partial(ctx.slack.conversations_replies, ts=thread_ts))
     try:
-        while True:
-            page = ctx.slack.conversations_history(channel=channel, oldest=f"{since - 1:.6f}", limit=200,
-                                                   include_all_metadata=True, cursor=cursor)
-            for message in page["messages"]:
-                metadata = message.get("metadata") or {}
-                if (metadata.get("event_type") == event_type
-                        and metadata.get("event_payload", {}).get(payload_key) == subject_id):
-                    return message["ts"]
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not page.get("has_more") or not cursor:
-                return None
+        for listing in listings:
+            cursor = None
+            while True:
+                page = listing(channel=channel, oldest=f"{since - 1:.6f}", limit=200, include_all_metadata=True,
+                               cursor=cursor)
+                for message in page["messages"]:
+                    metadata = message.get("metadata") or {}
+                    if (metadata.get("event_type") == event_type
+                            and metadata.get("event_payload", {}).get(payload_key) == subject_id):
+                        return message["ts"]
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not page.get("has_more") or not cursor:
+                    break
+        return None
     except SlackApiError as exc:
         # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss.
         # Fail the job: RQ retries, and an operator sees the error (usually a missing channels:history scope).

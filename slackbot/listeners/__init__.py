@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from slackbot.listeners import commands, follower_actions, home
+from slackbot.listeners import commands, follower_actions, home, mention_actions
 from slackbot.services import Services
 
 Register = Callable[[App, Services], None]
 
-LISTENERS: tuple[Register, ...] = (follower_actions.register, commands.register, home.register)
+LISTENERS: tuple[Register, ...] = (mention_actions.register, follower_actions.register, commands.register,
+                                   home.register)

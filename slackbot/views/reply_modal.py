@@ -22,7 +22,7 @@ from slackbot.views import mrkdwn
 
 CALLBACK_ID = "mention.reply"
 TEXT_BLOCK = "reply_text"
-TEXT_ACTION = "text"
+TEXT_ACTION = "reply.text"
 SAVED_BLOCK, SAVED_ACTION = "saved", "reply.saved"
 LENGTH_BLOCK = "length"
 OPTION_TEXT_LIMIT = 75

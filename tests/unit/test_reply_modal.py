@@ -57,7 +57,7 @@ def test_a_saved_reply_goes_into_a_fresh_input_and_is_read_back_from_it():
     assert text_input["block_id"] == "reply_text.1"
     assert text_input["element"]["initial_value"] == "Thanks!"
     assert view["blocks"][-1]["elements"][0]["text"].startswith("7/280")
-    values = {"reply_text.1": {"text": {"type": "plain_text_input", "value": "Thanks!"}}}
+    values = {"reply_text.1": {"reply.text": {"type": "plain_text_input", "value": "Thanks!"}}}
     assert typed_text(values, filled) == "Thanks!"
     assert typed_text({}, filled) == ""
 

@@ -1,0 +1,209 @@
+"""The buttons on mention cards, and the reply modal.
+
+Every press is settled before Slack hears back: the person is checked against the team, the card's state
+is read, and the action is claimed (``ActionLedger``, ``SET NX``) and queued — a double click, two people
+at once or a redelivery find the claim taken and do nothing. That is Redis work plus at most a Slack call or
+two, well inside the 3 seconds; anything touching X is left to a worker (``workers.actions``), which updates
+the card for everyone. Claim, unassign, done, dismiss and reopen never touch X: their state change is one
+atomic Redis command here, and a quick job re-renders the card.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import uuid
+from typing import Any
+
+from rq import Retry
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from birdhouse.models import Mention
+from birdhouse.store import Event
+from birdhouse.store.actions import ActionLedger, action_key
+from birdhouse.store.cards import DISMISSED, DONE, OPEN, CardStore, Mark
+from birdhouse.store.events import CLAIM, DISMISS
+from birdhouse.store.events import DONE as DONE_EVENT
+from slackbot.authz import Team, TeamUnknown
+from slackbot.services import Services
+from slackbot.views import mention_card as card
+from slackbot.views import notices
+from slackbot.views.buttons import ON_X_SUFFIX
+from slackbot.views.reply_modal import (CALLBACK_ID, SAVED_ACTION, TEXT_ACTION, ReplyDraft, reply_modal,
+                                        submission_errors, typed_text)
+
+log = logging.getLogger(__name__)
+
+# The first retry is immediate (a crashed worker's job found abandoned, a dropped Slack call); then back off.
+ACTION_RETRY = Retry(max=3, interval=[0, 10, 60])
+X_ACTIONS = {card.LIKE: "like", card.FOLLOW_BACK: "follow_back", card.ESCALATE: "escalate"}
+UNCLAIM, REOPEN = "unclaim", "reopen"  # audit kinds beyond the core ones; readers skip kinds they do not know
+NOT_ON_TEAM_IN_MODAL = "Only the social team (BIRDHOUSE_TEAM) can reply from Birdhouse."
+
+
+def _queue_action(services: Services, kind: str, key: str, *args: Any) -> None:
+    """The job id follows from the action key: one key, one job."""
+    services.enqueue(f"workers.actions.{kind}", key, *args, job_id=f"action-{key}", retry=ACTION_RETRY,
+                     job_timeout=60, failure_ttl=7 * 86400)
+
+
+def _done_by(kind: str, mention: Mention, cards: CardStore) -> str | None:
+    state = cards.get(mention.id, mention.author.id)
+    done = {"like": state.liked_by, "follow_back": state.followed_by, "escalate": state.escalated}[kind]
+    return done.user if done else None
+
+
+class MentionActions:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.team = Team(services.settings.team, services.redis)
+        self.ledger = ActionLedger(services.redis)
+        self.cards = CardStore(services.redis)
+
+    # -- shared checks ---------------------------------------------------------------------------------
+    def _permitted(self, user: str, channel: str, client: WebClient) -> bool:
+        """On the team; anyone else is told so privately, and nothing happens."""
+        try:
+            if self.team.allows(user, client):
+                return True
+            text = notices.NOT_ON_TEAM
+        except TeamUnknown:
+            text = notices.TEAM_UNKNOWN
+        client.chat_postEphemeral(channel=channel, user=user, text=text)
+        return False
+
+    def _pressed(self, body: dict[str, Any], action: dict[str, Any], client: WebClient
+                 ) -> tuple[str, str, Mention] | None:
+        """(user, channel, mention) for a permitted press on a card whose mention is stored."""
+        user, channel = body["user"]["id"], body["channel"]["id"]
+        if not self._permitted(user, channel, client):
+            return None
+        mention = self.services.mentions.get(action["value"])
+        if mention is None:
+            client.chat_postEphemeral(channel=channel, user=user,
+                                      text=":ghost: Birdhouse no longer has this mention; nothing was done.")
+            return None
+        return user, channel, mention
+
+    def _refresh(self, mention_id: str) -> None:
+        self.services.enqueue("workers.actions.refresh_card", mention_id, retry=ACTION_RETRY, job_timeout=30)
+
+    # -- like, follow back, escalate: claimed here, done by a worker -----------------------------------
+    def x_action(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        pressed = self._pressed(body, action, client)
+        if pressed is not None:
+            user, channel, mention = pressed
+            kind = X_ACTIONS[action["action_id"]]
+            key = action_key(kind, mention.author.id if kind == "follow_back" else mention.id)
+            if (done_by := _done_by(kind, mention, self.cards)) is not None:
+                client.chat_postEphemeral(channel=channel, user=user, text=f"<@{done_by}> already did that.")
+            elif self.ledger.claim(key, user, self.services.clock()):
+                _queue_action(self.services, kind, key, mention.id, user)
+            # else: a double click or a second person; the first press is being carried out.
+        ack()
+
+    # -- claim, unassign, done, dismiss, reopen: no X, one atomic change ---------------------------------
+    def card_action(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        pressed = self._pressed(body, action, client)
+        if pressed is not None:
+            user, channel, mention = pressed
+            refusal = self._change(action["action_id"], mention.id, Mark(user, self.services.clock()))
+            if refusal:
+                client.chat_postEphemeral(channel=channel, user=user, text=refusal)
+            else:
+                self._refresh(mention.id)
+        ack()
+
+    def _change(self, action_id: str, mention_id: str, mark: Mark) -> str | None:
+        """Apply the change and audit it; or say why it was not applied (someone got there first)."""
+        state = self.cards.get(mention_id)
+        holder = state.claimed_by.user if state.claimed_by else None
+        transitions = {
+            card.CLAIM: (CLAIM, lambda: self.cards.claim(mention_id, mark), f"<@{holder}> has already claimed it."),
+            card.UNCLAIM: (UNCLAIM, lambda: self.cards.unclaim(mention_id, mark.user),
+                           f"Only <@{holder}>, who claimed it, can unassign it." if holder else "Nobody holds it."),
+            card.DONE_ACTION: (DONE_EVENT, lambda: self.cards.change_status(mention_id, OPEN, DONE, mark),
+                               "It is already closed."),
+            card.DISMISS: (DISMISS, lambda: self.cards.change_status(mention_id, OPEN, DISMISSED, mark),
+                           "It is already closed."),
+            card.REOPEN: (REOPEN, lambda: state.closed and self.cards.change_status(mention_id, state.status, OPEN, mark),
+                          "It is already open."),
+        }
+        kind, change, refusal = transitions[action_id]
+        if not change():
+            return refusal
+        self.services.events.record(Event(kind, at=mark.at, mention_id=mention_id, user=mark.user))
+        return None
+
+    # -- reply: a modal, then a worker -----------------------------------------------------------------
+    def _modal(self, mention: Mention, draft: ReplyDraft, user: str, **kwargs: Any) -> dict[str, Any]:
+        return reply_modal(mention, draft, state=self.cards.get(mention.id), user=user,
+                           saved_replies=self.services.settings.saved_replies or (), **kwargs)
+
+    def open_reply(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        pressed = self._pressed(body, action, client)
+        if pressed is not None:
+            user, channel, mention = pressed
+            draft = ReplyDraft(mention_id=mention.id, nonce=uuid.uuid4().hex, channel=channel)
+            client.views_open(trigger_id=body["trigger_id"], view=self._modal(mention, draft, user))
+        ack()
+
+    def _update_modal(self, body: dict[str, Any], client: WebClient, draft: ReplyDraft, **kwargs: Any) -> None:
+        view = body["view"]
+        mention = self.services.mentions.get(draft.mention_id)
+        if mention is None:
+            return
+        try:
+            client.views_update(view_id=view["id"], hash=view["hash"],
+                                view=self._modal(mention, draft, body["user"]["id"], **kwargs))
+        except SlackApiError as exc:
+            # hash_conflict: a newer keystroke's update won; it carries the newer count.
+            log.info("reply modal not updated: %s", exc.response.get("error"))
+
+    def typed(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        self._update_modal(body, client, ReplyDraft.from_metadata(body["view"]["private_metadata"]),
+                           text=action.get("value") or "")
+
+    def saved_chosen(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        draft = ReplyDraft.from_metadata(body["view"]["private_metadata"])
+        saved = self.services.settings.saved_replies or ()
+        index = int(action["selected_option"]["value"])
+        if 0 <= index < len(saved):
+            self._update_modal(body, client, dataclasses.replace(draft, fill=draft.fill + 1), prefill=saved[index])
+
+    def submit_reply(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        user = body["user"]["id"]
+        draft = ReplyDraft.from_metadata(view["private_metadata"])
+        text = typed_text(view["state"]["values"], draft)
+        if errors := submission_errors(text, draft):
+            ack(response_action="errors", errors=errors)
+            return
+        try:
+            permitted = self.team.allows(user, client)
+        except TeamUnknown:
+            permitted = False
+        if not permitted:
+            ack(response_action="errors", errors={draft.text_block: NOT_ON_TEAM_IN_MODAL})
+            return
+        key = action_key("reply", draft.nonce)
+        # A second submit of the same modal carries the same nonce: only the first is queued.
+        if self.ledger.claim(key, user, self.services.clock()):
+            _queue_action(self.services, "reply", key, draft.mention_id, user, text)
+        ack()
+
+
+def register(app: App, services: Services) -> None:
+    actions = MentionActions(services)
+    app.action(re.compile(r"^mention\.(like|follow_back|escalate)$"))(actions.x_action)
+    app.action(re.compile(r"^mention\.(claim|unclaim|done|dismiss|reopen)$"))(actions.card_action)
+    app.action(card.REPLY)(actions.open_reply)
+    app.action(TEXT_ACTION)(actions.typed)
+    app.action(SAVED_ACTION)(actions.saved_chosen)
+    app.view(CALLBACK_ID)(actions.submit_reply)
+    # x.com link buttons open the browser; Slack still reports the click, which only needs an ack.
+    app.action(re.compile(r"^mention\..*" + re.escape(ON_X_SUFFIX) + "$"))(lambda ack: ack())

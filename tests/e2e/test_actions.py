@@ -1,0 +1,340 @@
+"""Acting from Slack: signed block_actions and view_submission payloads → Bolt over HTTP → Redis and RQ →
+worker → X emulator → card updated for everyone in the Slack emulator. X here is self-serve (the default):
+replies work; likes and follows answer 403 client-not-enrolled (see test_actions_enterprise.py for the API).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import pytest
+
+from birdhouse.store import EventLog
+from birdhouse.store.actions import ActionLedger, action_key
+from emulators.http import Fault
+from tests.conftest import ALICE, BOB, MALLORY, MENTIONS, SUPPORT, Stack
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+def card_for(stack: Stack, text: str = "@acme my order 1234 never arrived", username: str = "carol") -> tuple[dict, dict]:
+    """(the posted card, the X post) for a new mention, with the app served."""
+    author = stack.x.add_user(username, name=username.capitalize(), followers_count=300)
+    post = stack.x.post(author["id"], text)
+    stack.poll_mentions()
+    if stack.slack.request_url is None:
+        stack.serve_app()
+    card = next(m for m in stack.cards() if m["metadata"]["event_payload"]["tweet_id"] == post["id"])
+    return card, post
+
+
+def current(stack: Stack, card: dict) -> dict:
+    return stack.slack.message(MENTIONS, card["ts"])
+
+
+def section(message: dict, block_id: str) -> str:
+    return next((b["text"]["text"] for b in message["blocks"] if b.get("block_id") == block_id), "")
+
+
+def buttons(message: dict) -> dict[str, dict]:
+    (actions,) = [b for b in message["blocks"] if b["type"] == "actions"]
+    return {element["action_id"]: element for element in actions["elements"]}
+
+
+def click(stack: Stack, user: str, card: dict, action_id: str) -> None:
+    answer = stack.slack.click(user, MENTIONS, card["ts"], action_id)
+    assert answer.status == 200, answer.text
+
+
+def events(stack: Stack, kind: str) -> list:
+    return [event for event in EventLog(stack.redis).between(0, 2e10) if event.kind == kind]
+
+
+def notes_to(stack: Stack, user: str) -> list[str]:
+    return [ephemeral["text"] for ephemeral in stack.slack.ephemerals(user=user)]
+
+
+def open_reply(stack: Stack, user: str, card: dict) -> dict:
+    click(stack, user, card, "mention.reply")
+    (view,) = [view for view in stack.slack.views.values() if view["callback_id"] == "mention.reply"]
+    return view
+
+
+def reply_values(text: str, block_id: str = "reply_text") -> dict[str, Any]:
+    return {block_id: {"reply.text": text}}
+
+
+def brand_replies(stack: Stack) -> list[dict]:
+    return stack.x.posts_by_brand
+
+
+# -- reply ---------------------------------------------------------------------------------------------
+def test_reply_posts_on_x_as_an_answer_and_the_card_shows_who_what_and_a_link(stack: Stack):
+    card, post = card_for(stack)
+
+    view = open_reply(stack, ALICE, card)
+    assert ">@acme my order 1234 never arrived" in section(view, "post")
+    answer = stack.slack.submit_view(ALICE, view["id"], reply_values("So sorry, Carol! Please DM us the order number."))
+    assert answer.status == 200 and view["id"] not in stack.slack.views  # the modal closed
+    stack.work()
+
+    [reply] = brand_replies(stack)
+    assert reply["text"] == "So sorry, Carol! Please DM us the order number."
+    assert reply["referenced_tweets"] == [{"type": "replied_to", "id": post["id"]}]
+    replies = section(current(stack, card), "replies")
+    assert "<@U0ALICE> replied" in replies and ">So sorry, Carol! Please DM us the order number." in replies
+    assert f"<https://x.com/i/web/status/{reply['id']}|view on X>" in replies
+    [event] = events(stack, "reply")
+    assert (event.user, event.mention_id, event.result) == (ALICE, post["id"], "ok")
+    assert event.data["post_id"] == reply["id"] and event.data["text"] == reply["text"]
+
+
+def test_a_double_submit_of_the_reply_modal_posts_once(stack: Stack):
+    card, _ = card_for(stack)
+    view = open_reply(stack, ALICE, card)
+    sent: list[bytes] = []
+    deliver = stack.slack.interactions.deliver
+
+    def recording(raw: bytes, content_type: str, **kwargs: Any):
+        sent.append(raw)
+        return deliver(raw, content_type, **kwargs)
+
+    stack.slack.interactions.deliver = recording  # Slack's side: keep the bytes it sent, to send them again
+    stack.slack.submit_view(ALICE, view["id"], reply_values("On it!"))
+    again = stack.slack.deliver(sent[-1], "application/x-www-form-urlencoded")  # the second click on Submit
+    assert again.status == 200
+    stack.work()
+
+    assert [post["text"] for post in brand_replies(stack)] == ["On it!"]
+    assert stack.x.count_requests("POST", "/2/tweets") == 1
+    assert section(current(stack, card), "replies").count("replied") == 1
+    assert len(events(stack, "reply")) == 1
+
+
+@pytest.mark.parametrize("text, problem", [("   ", "empty"), ("日本" * 71, "Too long for X: 284/280")])
+def test_an_empty_or_too_long_reply_is_refused_in_the_modal(stack: Stack, text: str, problem: str):
+    card, _ = card_for(stack)
+    view = open_reply(stack, ALICE, card)
+
+    answer = stack.slack.submit_view(ALICE, view["id"], reply_values(text))
+    stack.work()
+
+    assert answer.status == 200
+    assert problem in stack.slack.views[view["id"]]["errors"]["reply_text"]  # still open, error under the input
+    assert brand_replies(stack) == [] and stack.x.count_requests("POST", "/2/tweets") == 0
+
+
+def test_typing_updates_the_count_as_x_counts_and_saved_replies_fill_the_input(stack: Stack):
+    stack.settings = dataclasses.replace(stack.settings, saved_replies=("Thanks for the kind words! 💛",
+                                                                        "Sorry about that: please DM us."))
+    card, _ = card_for(stack)
+    view = open_reply(stack, ALICE, card)
+
+    stack.slack.click_view(ALICE, view["id"], "reply.text", value="see https://acme.com/help/orders/1234 🙂")
+    count = stack.slack.views[view["id"]]["blocks"][-1]["elements"][0]["text"]
+    assert count.startswith("30/280")  # "see " 4 + a link 23 + " " 1 + an emoji 2
+
+    stack.slack.click_view(ALICE, view["id"], "reply.saved", value="0")
+    filled = stack.slack.views[view["id"]]
+    text_input = next(block for block in filled["blocks"] if block["type"] == "input")
+    assert text_input["element"]["initial_value"] == "Thanks for the kind words! 💛"
+    stack.slack.submit_view(ALICE, view["id"], reply_values("Thanks for the kind words! 💛", text_input["block_id"]))
+    stack.work()
+    assert [post["text"] for post in brand_replies(stack)] == ["Thanks for the kind words! 💛"]
+
+
+def test_x_refusals_reach_the_person_privately_and_the_card_stays_usable(stack: Stack):
+    card, post = card_for(stack)
+    stack.x.post(stack.x.brand["id"], "Thanks!")  # the brand said this before: X refuses a duplicate
+
+    view = open_reply(stack, ALICE, card)
+    stack.slack.submit_view(ALICE, view["id"], reply_values("Thanks!"))
+    stack.work()
+
+    [note] = notes_to(stack, ALICE)
+    assert "already posted exactly this text" in note and ">Thanks!" in note
+    assert section(current(stack, card), "replies") == ""
+    assert "mention.reply" in buttons(current(stack, card))
+    assert [e.result for e in events(stack, "reply")] == ["duplicate"]
+
+    stack.x.set_rate_limit("create_post", 0)
+    view = open_reply(stack, BOB, card)
+    stack.slack.submit_view(BOB, view["id"], reply_values("Sorry Carol, looking into it now."))
+    stack.work()
+    assert "rate limit" in notes_to(stack, BOB)[-1]
+    assert [e.result for e in events(stack, "reply")] == ["duplicate", "rate_limited"]
+
+
+def test_a_reply_to_a_post_x_no_longer_shows_says_so(stack: Stack):
+    card, post = card_for(stack)
+    stack.x.inject(Fault("/2/tweets", "status", status=403, body={
+        "title": "Forbidden", "type": "about:blank", "status": 403,
+        "detail": "You attempted to reply to a Tweet that is deleted or not visible to you."}))
+
+    view = open_reply(stack, ALICE, card)
+    stack.slack.submit_view(ALICE, view["id"], reply_values("Hello?"))
+    stack.work()
+
+    assert "deleted, suspended or protected" in notes_to(stack, ALICE)[-1]
+
+
+def test_a_retried_reply_job_resumes_instead_of_posting_again(stack: Stack):
+    card, _ = card_for(stack)
+    stack.slack.inject(Fault("/api/chat.update", "status", status=500))  # the card update fails once, after X
+
+    view = open_reply(stack, ALICE, card)
+    stack.slack.submit_view(ALICE, view["id"], reply_values("We're on it."))
+    stack.work()  # fails on Slack, RQ retries at once, the retry finds X's answer recorded
+
+    assert stack.x.count_requests("POST", "/2/tweets") == 1
+    assert "We're on it." in section(current(stack, card), "replies")
+    assert len(events(stack, "reply")) == 1
+
+
+def test_a_reply_interrupted_mid_call_is_reported_not_posted_twice(stack: Stack):
+    card, post = card_for(stack)
+    key = action_key("reply", "nonce-of-a-dead-worker")
+    ledger = ActionLedger(stack.redis)
+    ledger.claim(key, ALICE, 0.0)
+    ledger.begin(key)  # a worker marked the attempt, asked X, and died before recording X's answer
+
+    from workers.queues import ACTIONS, queue
+    queue(stack.redis, ACTIONS).enqueue("workers.actions.reply", key, post["id"], ALICE, "We're on it.")
+    stack.work()
+
+    assert stack.x.count_requests("POST", "/2/tweets") == 0
+    assert "cannot tell whether it went out" in notes_to(stack, ALICE)[-1]
+    assert [e.result for e in events(stack, "reply")] == ["unknown"]
+
+
+# -- claim, done, dismiss ------------------------------------------------------------------------------
+def test_claim_shows_the_holder_to_everyone_before_they_reply(stack: Stack):
+    card, _ = card_for(stack)
+
+    click(stack, ALICE, card, "mention.claim")
+    click(stack, BOB, card, "mention.claim")  # too late
+    stack.work()
+
+    assert "Claimed by <@U0ALICE>" in section(current(stack, card), "status")
+    assert "<@U0ALICE> has already claimed it." in notes_to(stack, BOB)
+    view = open_reply(stack, BOB, card)
+    assert "<@U0ALICE> has claimed this mention" in json.dumps(view["blocks"])
+    assert [(e.user, e.kind) for e in events(stack, "claim")] == [(ALICE, "claim")]
+
+    click(stack, BOB, card, "mention.unclaim")  # only the holder lets go
+    click(stack, ALICE, card, "mention.unclaim")
+    stack.work()
+    assert "Only <@U0ALICE>" in notes_to(stack, BOB)[-1]
+    assert "Claimed by" not in section(current(stack, card), "status")
+    assert "mention.claim" in buttons(current(stack, card))
+
+
+@pytest.mark.parametrize("action, shown", [("mention.done", "Done by <@U0ALICE>"),
+                                           ("mention.dismiss", "Dismissed (noise/spam) by <@U0ALICE>")])
+def test_done_and_dismiss_close_the_card_once(stack: Stack, action: str, shown: str):
+    card, post = card_for(stack)
+
+    click(stack, ALICE, card, action)
+    click(stack, BOB, card, action)  # at the same moment, or a double click
+    stack.work()
+
+    closed = current(stack, card)
+    assert shown in section(closed, "status")
+    assert list(buttons(closed)) == ["mention.reopen"]
+    kind = action.removeprefix("mention.")
+    assert [(e.user, e.mention_id) for e in events(stack, kind)] == [(ALICE, post["id"])]
+
+    click(stack, BOB, closed, "mention.reopen")
+    stack.work()
+    assert "mention.reply" in buttons(current(stack, card))
+
+
+# -- escalate ------------------------------------------------------------------------------------------
+def test_escalate_posts_one_case_to_support_and_links_it_from_the_card(stack: Stack):
+    card, post = card_for(stack, "@acme your charger caught fire in my kitchen")
+
+    click(stack, ALICE, card, "mention.escalate")
+    click(stack, ALICE, card, "mention.escalate")  # double click
+    stack.work()
+
+    [case] = stack.slack.messages(SUPPORT)
+    text = json.dumps(case["blocks"])
+    assert ">@acme your charger caught fire in my kitchen" in text and "@carol" in text
+    assert "Escalated by <@U0ALICE>" in text
+    card_link = f"/archives/{MENTIONS}/p{card['ts'].replace('.', '')}"
+    assert card_link in text
+    status = section(current(stack, card), "status")
+    assert "Escalated by <@U0ALICE>" in status and f"/archives/{SUPPORT}/p{case['ts'].replace('.', '')}" in status
+    assert "mention.escalate" not in buttons(current(stack, card))
+    [event] = events(stack, "escalate")
+    assert event.user == ALICE and event.data["case_ts"] == case["ts"]
+
+
+# -- who may act ---------------------------------------------------------------------------------------
+def test_someone_off_the_team_is_refused_and_nothing_reaches_x(stack: Stack):
+    card, _ = card_for(stack)
+
+    for action_id in ("mention.reply", "mention.escalate", "mention.claim", "mention.done"):
+        click(stack, MALLORY, card, action_id)
+    stack.work()
+
+    notes = notes_to(stack, MALLORY)
+    assert len(notes) == 4 and all("Only the social team" in note for note in notes)
+    assert not [v for v in stack.slack.views.values() if v["callback_id"] == "mention.reply"]
+    assert stack.slack.messages(SUPPORT) == []
+    assert current(stack, card)["blocks"] == card["blocks"]
+    assert EventLog(stack.redis).between(0, 2e10, {"reply", "escalate", "claim", "done"}) == []
+
+
+# -- like and follow back on a self-serve tier: the web intent ----------------------------------------------
+def test_like_on_self_serve_falls_back_to_the_x_com_link_and_says_why(stack: Stack):
+    card, post = card_for(stack)
+
+    click(stack, ALICE, card, "mention.like")
+    stack.work()
+
+    assert "does not include this" in notes_to(stack, ALICE)[-1]
+    updated = current(stack, card)
+    assert buttons(updated)["mention.like.on_x"]["url"] == f"https://x.com/intent/like?tweet_id={post['id']}"
+    assert "client-not-enrolled" in section(updated, "status")
+    assert [e.result for e in events(stack, "like")] == ["not_enrolled"]
+    assert stack.x.likes == set()
+
+    # The next card offers the link straight away: no call to X bound to fail.
+    second, second_post = card_for(stack, "@acme love the new colours", username="dave")
+    assert buttons(second)["mention.like.on_x"]["url"] == f"https://x.com/intent/like?tweet_id={second_post['id']}"
+    click(stack, ALICE, second, "mention.like.on_x")  # Slack reports link clicks too: acked, nothing else
+    stack.work()
+    assert stack.x.count_requests("POST", f"/2/users/{stack.x.brand['id']}/likes") == 1
+
+
+def test_follow_back_on_self_serve_falls_back_to_the_x_com_link(stack: Stack):
+    card, post = card_for(stack)
+
+    click(stack, BOB, card, "mention.follow_back")
+    stack.work()
+
+    author_id = post["author_id"]
+    updated = current(stack, card)
+    assert buttons(updated)["mention.follow_back.on_x"]["url"] == f"https://x.com/intent/follow?user_id={author_id}"
+    assert "Following through the API is not in this X access level" in section(updated, "status")
+    assert "does not include this" in notes_to(stack, BOB)[-1]
+    assert [e.result for e in events(stack, "follow_back")] == ["not_enrolled"]
+
+
+# -- the conversation continues in the thread --------------------------------------------------------------
+def test_the_authors_answer_to_the_brand_reply_lands_in_the_cards_thread(stack: Stack):
+    card, post = card_for(stack)
+    view = open_reply(stack, ALICE, card)
+    stack.slack.submit_view(ALICE, view["id"], reply_values("Sorry! Which order number?"))
+    stack.work()
+    [brand_reply] = brand_replies(stack)
+
+    stack.x.post(post["author_id"], "@acme it's 1234, thanks", in_reply_to_tweet_id=brand_reply["id"])
+    stack.poll_mentions()
+
+    assert [m["ts"] for m in stack.cards()] == [card["ts"]]  # no new top-level card
+    [answer] = stack.slack.replies(MENTIONS, card["ts"])
+    assert ">@acme it's 1234, thanks" in section(answer, "post")
+    assert "mention.reply" in buttons(answer)  # the team can answer again from the thread
