@@ -8,8 +8,9 @@ import json
 from birdhouse.store import Event
 from birdhouse.store.events import MENTION, REPLY
 from emulators.slack.blockkit import validate_view
+from tests.blocktext import block_texts
 from tests.conftest import ALICE, BOB, Stack, eventually
-from tests.e2e.test_stats import END, MINUTE, scripted_day, texts
+from tests.e2e.test_stats import END, MINUTE, scripted_day
 
 DAY = 24 * 3600.0
 
@@ -28,16 +29,16 @@ def test_home_shows_both_windows_the_queue_and_the_configuration(stack: Stack):
     assert stack.slack.home(BOB) is None
     assert validate_view({"type": "home", "blocks": home["blocks"]}) == [] and len(home["blocks"]) <= 100
     by_id = {block["block_id"]: block for block in home["blocks"]}
-    day = texts([by_id["day-mentions"]])
-    week = texts([by_id["week-mentions"]])
+    day = block_texts([by_id["day-mentions"]])
+    week = block_texts([by_id["week-mentions"]])
     assert "*Mentions*\n8: 3 complaints" in day and "*Mentions*\n9: 3 complaints, 3 questions" in week
     assert "3 of 5 questions and complaints (60%)" in day and "4 of 6 questions and complaints (67%)" in week
     assert "median 20 min" in day and "median 15 min" in week
     # Tied on replies: the escalation puts Bob first.
-    assert "1. <@U0BOB>: 2 replies · 1 escalation" in texts([by_id["week-leaderboard"]])
+    assert "1. <@U0BOB>: 2 replies · 1 escalation" in block_texts([by_id["week-leaderboard"]])
     assert [block_id for block_id in by_id if block_id.startswith("open-")] == [f"open-{ids['c2']}", f"open-{ids['c3']}"]
 
-    shown = texts(home["blocks"])
+    shown = block_texts(home["blocks"])
     assert "`BIRDHOUSE_SUPPORT_CHANNEL`: <#C0SUPPORT>" in shown
     assert ":warning: `BIRDHOUSE_BUSINESS_HOURS` is not set" in shown
     assert "`SLACK_SIGNING_SECRET`: set" in shown
@@ -56,7 +57,7 @@ def test_opening_home_again_shows_what_changed(stack: Stack):
     stack.ctx.events.record(Event(REPLY, at=END - MINUTE, mention_id=ids["c3"], user=ALICE))
     stack.slack.open_home(ALICE)
 
-    home = eventually(lambda: (view := stack.slack.home(ALICE)) and "Open queue: 1 item" in texts(view["blocks"])
+    home = eventually(lambda: (view := stack.slack.home(ALICE)) and "Open queue: 1 item" in block_texts(view["blocks"])
                       and view)
     assert [block["block_id"] for block in home["blocks"] if block["block_id"].startswith("open-")] == [
         f"open-{ids['c2']}"]

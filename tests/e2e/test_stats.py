@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from birdhouse.store import Event
 from birdhouse.store.events import CLAIM, ESCALATE, FOLLOW_BACK, REPLY
+from tests.blocktext import block_texts
 from tests.conftest import ALICE, BOB, MENTIONS, FakeClock, Stack, eventually
 
 MINUTE = 60.0
@@ -26,15 +27,6 @@ DAY = (
     ("n1", "@acme ok", 50),
     ("c3", "@acme the package arrived damaged and support ignores me", 20),
 )
-
-
-def texts(blocks: list[dict]) -> str:
-    found = []
-    for block in blocks:
-        for part in [block.get("text"), *block.get("fields", []), *block.get("elements", [])]:
-            if isinstance(part, dict):
-                found.append(part["text"]["text"] if part.get("type") == "button" else part.get("text", ""))
-    return "\n".join(found)
 
 
 def scripted_day(stack: Stack) -> dict[str, str]:
@@ -76,7 +68,7 @@ def test_stats_after_a_scripted_day_are_exact(stack: Stack):
 
     answer = command(stack, "stats")
 
-    shown = texts(answer["blocks"])
+    shown = block_texts(answer["blocks"])
     assert "Birdhouse stats: last 24 hours" in shown
     assert "*Mentions*\n8: 3 complaints, 2 questions, 1 praise, 1 noise, 1 spam" in shown
     assert "*Answered*\n3 of 5 questions and complaints (60%)" in shown
@@ -100,8 +92,8 @@ def test_numbers_come_from_the_event_log_not_the_process(stack: Stack):
 
     again = command(stack, "stats 7d")
 
-    assert "Birdhouse stats: last 7 days" in texts(again["blocks"])
-    assert texts(again["blocks"]) == texts(first["blocks"])
+    assert "Birdhouse stats: last 7 days" in block_texts(again["blocks"])
+    assert block_texts(again["blocks"]) == block_texts(first["blocks"])
 
 
 def test_share_posts_the_figures_in_the_channel_once(stack: Stack):
@@ -115,7 +107,7 @@ def test_share_posts_the_figures_in_the_channel_once(stack: Stack):
     assert [click.status for click in clicks] == [200, 200]
     shared = stack.slack.messages(MENTIONS)[before:]
     assert len(shared) == 1
-    shown = texts(shared[0]["blocks"])
+    shown = block_texts(shared[0]["blocks"])
     assert "shared by <@U0ALICE>" in shown
     assert "*Answered*\n3 of 5 questions and complaints (60%)" in shown
     assert "Share in channel" not in shown
@@ -127,7 +119,7 @@ def test_queue_lists_exactly_the_open_items_oldest_first_with_links(stack: Stack
 
     answer = command(stack, "queue")
 
-    shown = texts(answer["blocks"])
+    shown = block_texts(answer["blocks"])
     assert "Open queue: 2 items waiting" in shown
     open_sections = [block for block in answer["blocks"] if block["block_id"].startswith("open-")]
     assert [block["block_id"] for block in open_sections] == [f"open-{ids['c2']}", f"open-{ids['c3']}"]
@@ -142,10 +134,10 @@ def test_queue_lists_exactly_the_open_items_oldest_first_with_links(stack: Stack
 def test_help_unknown_subcommands_and_bad_arguments_get_a_helpful_answer(stack: Stack):
     stack.serve_app()
 
-    help_text = texts(command(stack, "help")["blocks"])
-    unknown = texts(command(stack, "frobnicate <!channel>")["blocks"])
-    bad_window = texts(command(stack, "stats 1h")["blocks"])
-    bad_queue = texts(command(stack, "queue please")["blocks"])
+    help_text = block_texts(command(stack, "help")["blocks"])
+    unknown = block_texts(command(stack, "frobnicate <!channel>")["blocks"])
+    bad_window = block_texts(command(stack, "stats 1h")["blocks"])
+    bad_queue = block_texts(command(stack, "queue please")["blocks"])
 
     for usage in ("/birdhouse stats [24h|7d|30d]", "/birdhouse queue", "/birdhouse help"):
         assert usage in help_text and usage in unknown

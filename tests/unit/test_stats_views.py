@@ -13,6 +13,7 @@ from slackbot.views.help import help_message
 from slackbot.views.home import home_view
 from slackbot.views.queue import queue_message
 from slackbot.views.stats import duration, parse_share_value, share_value, stats_message
+from tests.blocktext import block_texts
 
 END = datetime(2026, 11, 26, 18, 0, tzinfo=UTC).timestamp()
 HOSTILE = "<!channel> refund me & <https://evil.example|click>"
@@ -25,16 +26,6 @@ SETTINGS = Settings.load(environ={
     "BIRDHOUSE_MENTIONS_CHANNEL": "C0M", "BIRDHOUSE_FOLLOWERS_CHANNEL": "C0F", "BIRDHOUSE_SUPPORT_CHANNEL": "C0S",
     "BIRDHOUSE_TEAM": "S0SOCIAL U0ALICE",
 }, dotenv=None)
-
-
-def texts(blocks):
-    """Every piece of text a reader sees in the blocks."""
-    found = []
-    for block in blocks:
-        for part in [block.get("text"), *block.get("fields", []), *block.get("elements", [])]:
-            if isinstance(part, dict):
-                found.append(part["text"]["text"] if part.get("type") == "button" else part.get("text", ""))
-    return "\n".join(found)
 
 
 def a_day():
@@ -54,7 +45,7 @@ def test_durations_read_as_people_say_them(seconds, shown):
 def test_stats_message_shows_the_figures_and_a_share_button():
     message = stats_message(a_day(), 30)
     assert validate_blocks(message["blocks"]) == []
-    shown = texts(message["blocks"])
+    shown = block_texts(message["blocks"])
     assert "2: 1 complaint, 1 question" in shown
     assert "1 of 2 questions and complaints (50%)" in shown
     assert "median 10 min · p90 10 min" in shown
@@ -67,7 +58,7 @@ def test_stats_message_shows_the_figures_and_a_share_button():
 
 def test_a_shared_copy_names_who_shared_it_and_has_no_button():
     message = stats_message(a_day(), 30, shared_by="U0BOB")
-    assert "shared by <@U0BOB>" in texts(message["blocks"])
+    assert "shared by <@U0BOB>" in block_texts(message["blocks"])
     assert all(block["type"] != "actions" for block in message["blocks"])
 
 
@@ -85,7 +76,7 @@ def entry(mention_id: str, minutes_ago: float, **item) -> OpenCard:
 def test_queue_escapes_posts_and_shows_age_claim_and_link():
     message = queue_message([entry("1", 95, claimed_by="U0BOB", escalated=True), entry("2", 5)], END)
     assert validate_blocks(message["blocks"]) == []
-    shown = texts(message["blocks"])
+    shown = block_texts(message["blocks"])
     assert "Open queue: 2 items waiting" in shown
     assert "waiting 1 h 35 min · claimed by <@U0BOB> · :sos: escalated · <https://acme.slack.com/archives/C0M/p1|open card>" in shown
     assert "waiting 5 min · unclaimed" in shown
@@ -95,30 +86,30 @@ def test_queue_escapes_posts_and_shows_age_claim_and_link():
 def test_a_long_queue_fits_a_message_and_says_how_many_more():
     message = queue_message([entry(str(n), 500 - n) for n in range(60)], END)
     assert validate_blocks(message["blocks"]) == []
-    assert "…and 20 newer ones not shown" in texts(message["blocks"])
+    assert "…and 20 newer ones not shown" in block_texts(message["blocks"])
 
 
 def test_an_empty_queue_says_so():
-    assert "Nothing waiting" in texts(queue_message([], END)["blocks"])
+    assert "Nothing waiting" in block_texts(queue_message([], END)["blocks"])
 
 
 def test_help_puts_the_problem_first_escaped():
     message = help_message("Unknown subcommand <!here>")
     assert validate_blocks(message["blocks"]) == []
     assert message["blocks"][0]["text"]["text"] == ":warning: Unknown subcommand &lt;!here&gt;"
-    assert "/birdhouse stats [24h|7d|30d]" in texts(message["blocks"])
+    assert "/birdhouse stats [24h|7d|30d]" in block_texts(message["blocks"])
 
 
 def test_home_is_a_valid_view_within_limits_even_with_a_long_queue():
     view = home_view(a_day(), a_day(), [entry(str(n), 500 - n) for n in range(60)], SETTINGS, END)
     assert validate_view(view) == []
     assert len(view["blocks"]) <= 100
-    shown = texts(view["blocks"])
+    shown = block_texts(view["blocks"])
     assert "Last 24 hours" in shown and "Last 7 days" in shown and "Open queue: 60 items" in shown
 
 
 def test_home_configuration_hides_secrets_and_points_out_what_is_missing():
-    shown = texts(home_view(a_day(), a_day(), [], SETTINGS, END)["blocks"])
+    shown = block_texts(home_view(a_day(), a_day(), [], SETTINGS, END)["blocks"])
     for secret in ("tokenvalue", "abcd", "signing-secret", "x-secret", "x-access", "hunter2"):
         assert secret not in shown
     assert "`SLACK_BOT_TOKEN`: set" in shown
