@@ -24,14 +24,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from birdhouse.store.events import CLAIM, DISMISS, DONE, ESCALATE, FOLLOW_BACK, MENTION, REPLY, Event
+from birdhouse.store.events import (CLAIM, DISMISS, DONE, ESCALATE, FOLLOW_BACK, MENTION, REOPEN, REPLY, UNCLAIM,
+                                     Event)
 
 SLA_NUDGE = "sla_nudge"
 SLA_ESCALATE = "sla_escalate"
 OK = "ok"
 
 NEEDS_ANSWER = ("question", "complaint")
-CLOSING = (REPLY, DONE, DISMISS)  # a successful one of these takes an item off the queue
 WINDOWS: dict[str, timedelta] = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 DEFAULT_WINDOW = "24h"
 QUEUE_LOOKBACK = WINDOWS["30d"]  # how far back the open queue and the SLA look for unanswered items
@@ -119,14 +119,18 @@ class Item:
     kind: str
     posted_at: float
     first_reply_at: float | None = None
-    closed_at: float | None = None  # first reply, done or dismiss
+    closed_at: float | None = None  # Done or Dismiss, unless reopened since
     claimed_by: str | None = None
     escalated: bool = False
 
+    @property
+    def open(self) -> bool:
+        return self.first_reply_at is None and self.closed_at is None
+
     def sla_waited(self, until: float, elapsed: Elapsed) -> float:
         """SLA seconds the item waited for its first response, counting to ``until`` while it is open."""
-        stop = until if self.closed_at is None else min(self.closed_at, until)
-        return elapsed(self.posted_at, stop)
+        stops = [at for at in (self.first_reply_at, self.closed_at) if at is not None]
+        return elapsed(self.posted_at, min([*stops, until]))
 
 
 def parse_window(text: str) -> str | None:
@@ -163,10 +167,12 @@ def items(events: Iterable[Event]) -> dict[str, Item]:
             continue
         if event.kind == REPLY and item.first_reply_at is None:
             item = replace(item, first_reply_at=event.at)
-        if event.kind in CLOSING and item.closed_at is None:
+        elif event.kind in (DONE, DISMISS) and item.closed_at is None:
             item = replace(item, closed_at=event.at)
-        elif event.kind == CLAIM:
-            item = replace(item, claimed_by=event.user)
+        elif event.kind == REOPEN:
+            item = replace(item, closed_at=None)
+        elif event.kind in (CLAIM, UNCLAIM):
+            item = replace(item, claimed_by=event.user if event.kind == CLAIM else None)
         elif event.kind in (ESCALATE, SLA_ESCALATE):
             item = replace(item, escalated=True)
         found[item.mention_id] = item
@@ -175,7 +181,7 @@ def items(events: Iterable[Event]) -> dict[str, Item]:
 
 def open_queue(events: Iterable[Event]) -> list[Item]:
     """Questions and complaints not yet replied to, done or dismissed, oldest first."""
-    return sorted((item for item in items(events).values() if item.closed_at is None),
+    return sorted((item for item in items(events).values() if item.open),
                   key=lambda item: (item.posted_at, item.mention_id))
 
 

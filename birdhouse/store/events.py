@@ -23,6 +23,8 @@ ESCALATE = "escalate"
 CLAIM = "claim"
 DONE = "done"
 DISMISS = "dismiss"
+UNCLAIM = "unclaim"
+REOPEN = "reopen"  # a Done or Dismissed card opened again
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from birdhouse.stats import (
     usage_days,
     usage_lines,
 )
-from birdhouse.store.events import CLAIM, DISMISS, DONE, ESCALATE, FOLLOW_BACK, MENTION, REPLY, Event
+from birdhouse.store.events import (CLAIM, DISMISS, DONE, ESCALATE, FOLLOW_BACK, MENTION, REOPEN, REPLY, UNCLAIM,
+                                     Event)
 
 MINUTE = 60.0
 END = datetime(2026, 11, 26, 18, 0, tzinfo=UTC).timestamp()  # a Thursday
@@ -150,6 +151,21 @@ def test_open_queue_is_unanswered_questions_and_complaints_oldest_first():
     assert [(item.mention_id, item.kind, item.claimed_by, item.escalated) for item in queue] == [
         ("b", "question", "U0BOB", False), ("c", "question", None, True), ("f", "question", None, False)]
     assert queue[0].posted_at == END - 200 * MINUTE
+
+
+def test_unassigning_and_reopening_put_items_back_as_they_were():
+    queue = open_queue([
+        mention("a", "complaint", 300), mention("b", "question", 200),
+        action(CLAIM, "a", 250, user="U0BOB"), action(UNCLAIM, "a", 240, user="U0BOB"),
+        action(DONE, "b", 190), action(REOPEN, "b", 100),
+    ])
+    assert [(item.mention_id, item.claimed_by) for item in queue] == [("a", None), ("b", None)]
+
+
+def test_a_reopened_item_waits_from_its_post_again():
+    stats = day(mention("1", "complaint", 60), action(DISMISS, "1", 55), action(REOPEN, "1", 40))
+    assert stats.sla_breaches == 1
+    assert day(mention("1", "complaint", 60), action(DISMISS, "1", 55)).sla_breaches == 0
 
 
 # -- windows and X usage --------------------------------------------------------------------------------
