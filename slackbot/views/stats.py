@@ -88,7 +88,7 @@ def usage(stats: Stats) -> str:
     for line in stats.usage:
         cost = "not priced" if line.cost_usd is None else f"${line.cost_usd:.3f}"
         lines.append(f"`{line.endpoint}`: {plural(line.requests, 'request')}, {plural(line.items, 'item')}, {cost}")
-    estimate = f"Estimated cost: *${stats.cost_usd:.2f}* at pay-per-use prices"
+    estimate = f"Estimated cost: *${stats.cost_usd:.3f}* at pay-per-use prices"
     if stats.unpriced:
         estimate += f" (no published price for {', '.join(stats.unpriced)}: not included)"
     lines.append(estimate if stats.usage else "No calls to X.")

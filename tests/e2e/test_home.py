@@ -20,7 +20,6 @@ def test_home_shows_both_windows_the_queue_and_the_configuration(stack: Stack):
     # Three days ago, as the poller and the reply job wrote it then: in the week, not the day.
     stack.ctx.events.record(Event(MENTION, at=END - 3 * DAY, mention_id="1", data={"kind": "question"}))
     stack.ctx.events.record(Event(REPLY, at=END - 3 * DAY + 5 * MINUTE, mention_id="1", user=BOB))
-    stack.serve_app()
 
     answer = stack.slack.open_home(ALICE)
 
@@ -50,7 +49,6 @@ def test_home_shows_both_windows_the_queue_and_the_configuration(stack: Stack):
 
 def test_opening_home_again_shows_what_changed(stack: Stack):
     ids = scripted_day(stack)
-    stack.serve_app()
     stack.slack.open_home(ALICE)
     eventually(lambda: stack.slack.home(ALICE))
 

@@ -29,8 +29,20 @@ DAY = (
 )
 
 
+def reply_from_the_card(stack: Stack, clock: FakeClock, mention_id: str, user: str, at: float, text: str) -> None:
+    """Reply as a person does: the card's Reply button, the modal, a worker posting on X at ``at``."""
+    clock.now = at
+    [card] = [card for card in stack.cards() if card["metadata"]["event_payload"]["tweet_id"] == mention_id]
+    assert stack.slack.click(user, MENTIONS, card["ts"], "mention.reply").status == 200
+    [view] = [view for view in stack.slack.views.values() if view["callback_id"] == "mention.reply"]
+    assert stack.slack.submit_view(user, view["id"], {"reply_text": {"reply.text": text}}).status == 200
+    stack.work()
+    clock.now = END
+
+
 def scripted_day(stack: Stack) -> dict[str, str]:
-    """Post the day's mentions, poll them into cards, and record the team's actions. Mention ids by name."""
+    """Post the day's mentions, poll them into cards, serve the app, and have the team act (one reply through
+    the card, the rest recorded as the action jobs record them). Mention ids by name."""
     clock = FakeClock(END)
     stack.use_clock(clock)
     stack.slack.disable_rate_limits()  # eight cards at once; pacing is the card tests' business
@@ -40,13 +52,15 @@ def scripted_day(stack: Stack) -> dict[str, str]:
         ids[name] = stack.x.post(author["id"], text, created_at=datetime.fromtimestamp(END - minutes * MINUTE, UTC))["id"]
     stack.poll_mentions()
     assert len(stack.cards()) == len(DAY)
+    stack.serve_app()
 
     def act(kind: str, name: str, user: str, minutes: float) -> None:
         stack.ctx.events.record(Event(kind, at=END - minutes * MINUTE, mention_id=ids[name], user=user))
 
     act(REPLY, "q1", ALICE, 590)  # 10 min
     act(REPLY, "q2", BOB, 450)  # 50 min: over the 30-minute SLA
-    act(REPLY, "c1", ALICE, 380)  # 20 min
+    reply_from_the_card(stack, clock, ids["c1"], ALICE, END - 380 * MINUTE, "So sorry, Dana! Please DM us.")  # 20 min
+    assert [post["text"] for post in stack.x.posts_by_brand] == ["So sorry, Dana! Please DM us."]
     act(ESCALATE, "c2", BOB, 200)  # escalated, still unanswered: over the SLA by the end of the day
     act(FOLLOW_BACK, "p1", ALICE, 240)
     act(CLAIM, "c3", ALICE, 15)  # 20 min old at the end: within the SLA
@@ -64,7 +78,6 @@ def command(stack: Stack, text: str, user: str = ALICE) -> dict:
 
 def test_stats_after_a_scripted_day_are_exact(stack: Stack):
     scripted_day(stack)
-    stack.serve_app()
 
     answer = command(stack, "stats")
 
@@ -77,15 +90,15 @@ def test_stats_after_a_scripted_day_are_exact(stack: Stack):
     assert "*Escalations*\n1" in shown and "*Follow-backs*\n1" in shown
     assert ("1. <@U0ALICE>: 2 replies · 0 escalations · 1 follow-back\n"
             "2. <@U0BOB>: 1 reply · 1 escalation · 0 follow-backs") in shown
-    # One page of mentions read: 8 owned reads at $0.001; users/me has no published price.
-    assert "`mentions`: 1 request, 8 items, $0.008" in shown
+    # One reply posted ($0.015) and one page of mentions read (8 owned reads at $0.001).
+    assert "`create_post`: 1 request, 1 item, $0.015\n`mentions`: 1 request, 8 items, $0.008" in shown
+    assert "Estimated cost: *$0.023* at pay-per-use prices" in shown
     assert "no published price for users_me" in shown
     assert stack.slack.messages(MENTIONS)[-1]["blocks"] != answer["blocks"]  # only Alice saw it
 
 
 def test_numbers_come_from_the_event_log_not_the_process(stack: Stack):
     scripted_day(stack)
-    stack.serve_app()
     first = command(stack, "stats 7d")
     stack.close()  # a restart: a new app process over the same Redis
     stack.serve_app()
@@ -98,7 +111,6 @@ def test_numbers_come_from_the_event_log_not_the_process(stack: Stack):
 
 def test_share_posts_the_figures_in_the_channel_once(stack: Stack):
     scripted_day(stack)
-    stack.serve_app()
     answer = command(stack, "stats")
     before = len(stack.slack.messages(MENTIONS))
 
@@ -115,7 +127,6 @@ def test_share_posts_the_figures_in_the_channel_once(stack: Stack):
 
 def test_queue_lists_exactly_the_open_items_oldest_first_with_links(stack: Stack):
     ids = scripted_day(stack)
-    stack.serve_app()
 
     answer = command(stack, "queue")
 
