@@ -338,3 +338,18 @@ def test_the_authors_answer_to_the_brand_reply_lands_in_the_cards_thread(stack: 
     [answer] = stack.slack.replies(MENTIONS, card["ts"])
     assert ">@acme it's 1234, thanks" in section(answer, "post")
     assert "mention.reply" in buttons(answer)  # the team can answer again from the thread
+
+
+# -- the demo's scripted presses -------------------------------------------------------------------------
+def test_the_demo_can_script_a_reply_and_a_claim(stack: Stack):
+    from birdhouse.demo_actions import press
+
+    card, post = card_for(stack)
+
+    assert press(stack.slack, ALICE, MENTIONS, "reply") == post["id"]
+    assert press(stack.slack, BOB, MENTIONS, "claim") == post["id"]
+    stack.work()
+
+    assert "Someone from the team is on it" in brand_replies(stack)[0]["text"]
+    assert "Claimed by <@U0BOB>" in section(current(stack, card), "status")
+    assert press(stack.slack, BOB, MENTIONS, "claim") is None  # nothing left to claim
