@@ -67,11 +67,12 @@ def permalinks(connection: redis.Redis, client: WebClient, cards: list[CardRef])
     return links
 
 
-def open_cards(connection: redis.Redis, client: WebClient, now: float) -> list[OpenCard]:
-    """The open queue as the team sees it: who wrote what, and where its card is."""
+def open_cards(connection: redis.Redis, client: WebClient, now: float, shown: int) -> list[OpenCard]:
+    """The open queue as the team sees it: who wrote what, and where its card is. Slack is asked for the
+    permalinks of the oldest ``shown`` only: the rest are counted, not listed."""
     mentions = MentionStore(connection)
     found = open_items(connection, now)
-    links = permalinks(connection, client, [card for _, card in found])
+    links = permalinks(connection, client, [card for _, card in found[:shown]]) + [None] * len(found[shown:])
     cards = []
     for (item, card), link in zip(found, links, strict=True):
         mention = mentions.get(item.mention_id)

@@ -18,7 +18,7 @@ from birdhouse.stats import WINDOWS, parse_window
 from birdhouse.store.once import Once
 from slackbot.services import Services
 from slackbot.views.help import COMMAND, help_message
-from slackbot.views.queue import queue_message
+from slackbot.views.queue import MESSAGE_ITEMS, queue_message
 from slackbot.views.stats import SHARE_ACTION, parse_share_value, stats_message
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,8 @@ def register(app: App, services: Services) -> None:
                 return
             ack()
             now = services.clock()
-            respond(**queue_message(open_cards(services.redis, client, now), now), response_type="ephemeral")
+            queue = open_cards(services.redis, client, now, shown=MESSAGE_ITEMS)
+            respond(**queue_message(queue, now), response_type="ephemeral")
         elif subcommand == "help":
             ack(**help_message())
         else:

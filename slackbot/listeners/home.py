@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from birdhouse.dashboard import open_cards, window_stats
 from slackbot.services import Services
-from slackbot.views.home import home_view
+from slackbot.views.home import QUEUE_ITEMS, home_view
 
 
 def register(app: App, services: Services) -> None:
@@ -20,5 +20,5 @@ def register(app: App, services: Services) -> None:
         now = services.clock()
         day = window_stats(services.redis, services.settings, "24h", now)
         week = window_stats(services.redis, services.settings, "7d", now)
-        queue = open_cards(services.redis, client, now)
+        queue = open_cards(services.redis, client, now, shown=QUEUE_ITEMS)
         client.views_publish(user_id=event["user"], view=home_view(day, week, queue, services.settings, now))
