@@ -223,7 +223,8 @@ def escalate(key: str, mention_id: str, user: str) -> dict[str, Any]:
         with ctx.redis.pipeline() as pipe:
             CardStore(pipe).set_escalated(mention_id, Escalation(user, now, case_link))
             EventLog(pipe).record(Event(ESCALATE, at=now, mention_id=mention_id, user=user,
-                                        data={"case_channel": support, "case_ts": case_ts, "case_permalink": case_link}))
+                                        data={"case_channel": support, "case_ts": case_ts,
+                                              "case_permalink": case_link}))
             ActionLedger(pipe).finish(key, {"result": "ok", "case_ts": case_ts})
             pipe.execute()
     render_card(ctx, mention_id)

@@ -129,7 +129,8 @@ class MentionActions:
                                "It is already closed."),
             card.DISMISS: (DISMISS, lambda: self.cards.change_status(mention_id, OPEN, DISMISSED, mark),
                            "It is already closed."),
-            card.REOPEN: (REOPEN, lambda: state.closed and self.cards.change_status(mention_id, state.status, OPEN, mark),
+            card.REOPEN: (REOPEN,
+                          lambda: state.closed and self.cards.change_status(mention_id, state.status, OPEN, mark),
                           "It is already open."),
         }
         kind, change, refusal = transitions[action_id]

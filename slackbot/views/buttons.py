@@ -22,7 +22,8 @@ def intent_follow_url(user_id: str) -> str:
     return "https://x.com/intent/follow?" + urlencode({"user_id": user_id})
 
 
-def button(text: str, action_id: str, value: str, *, style: str | None = None, url: str | None = None) -> dict[str, Any]:
+def button(text: str, action_id: str, value: str, *, style: str | None = None,
+           url: str | None = None) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "button", "action_id": action_id, "value": value,
                                "text": {"type": "plain_text", "text": text[:BUTTON_TEXT_LIMIT], "emoji": True}}
     if style:

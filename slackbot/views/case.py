@@ -19,7 +19,8 @@ def case_text(mention: Mention) -> str:
 
 def case_message(mention: Mention, escalated_by: str, card_permalink: str) -> list[dict[str, Any]]:
     return [
-        {"type": "header", "block_id": "title", "text": {"type": "plain_text", "text": ":rotating_light: Escalated from X"}},
+        {"type": "header", "block_id": "title",
+         "text": {"type": "plain_text", "text": ":rotating_light: Escalated from X"}},
         *mention_blocks(mention),
         {"type": "section", "block_id": "escalated",
          "text": {"type": "mrkdwn", "text": f"Escalated by <@{escalated_by}> · "

@@ -26,7 +26,7 @@ def x_error(action: str, exc: errors.XError) -> str:
         return (f":lock: X's access level for this app does not include this ({verb}); since April 2026 no "
                 "self-serve tier may like or follow through the API. Use the x.com link on the card instead.")
     if isinstance(exc, errors.XUnauthorized):
-        return f":key: X refused Birdhouse's credentials, so nothing was done. Ask an admin to run `birdhouse check`."
+        return ":key: X refused Birdhouse's credentials, so nothing was done. Ask an admin to run `birdhouse check`."
     if "duplicate" in lowered:
         return (":repeat: X refused the reply: the brand already posted exactly this text. "
                 "Change the wording and reply again.")

@@ -78,10 +78,11 @@ def reply_modal(mention: Mention, draft: ReplyDraft, *, state: CardState, user: 
     if notes := _others(state, user):
         blocks.append({"type": "context", "block_id": "others",
                        "elements": [{"type": "mrkdwn", "text": mrkdwn.truncate(note, 3000)} for note in notes[:10]]})
-    blocks.append({"type": "section", "block_id": "post", "text": {"type": "mrkdwn", "text": mrkdwn.truncate(quoted, 3000)}})
+    blocks.append({"type": "section", "block_id": "post",
+                   "text": {"type": "mrkdwn", "text": mrkdwn.truncate(quoted, 3000)}})
     if saved_replies:
-        options = [{"text": {"type": "plain_text", "text": mrkdwn.truncate(saved, OPTION_TEXT_LIMIT)}, "value": str(index)}
-                   for index, saved in enumerate(saved_replies[:100])]
+        options = [{"text": {"type": "plain_text", "text": mrkdwn.truncate(saved, OPTION_TEXT_LIMIT)},
+                    "value": str(index)} for index, saved in enumerate(saved_replies[:100])]
         blocks.append({"type": "actions", "block_id": SAVED_BLOCK, "elements": [{
             "type": "static_select", "action_id": SAVED_ACTION, "options": options,
             "placeholder": {"type": "plain_text", "text": "Start from a saved reply"}}]})
@@ -94,8 +95,10 @@ def reply_modal(mention: Mention, draft: ReplyDraft, *, state: CardState, user: 
         element["initial_value"] = prefill
         text = prefill
     blocks.append({"type": "input", "block_id": draft.text_block, "dispatch_action": True,
-                   "label": {"type": "plain_text", "text": "Your reply (posted on X as the brand)"}, "element": element})
-    blocks.append({"type": "context", "block_id": LENGTH_BLOCK, "elements": [{"type": "mrkdwn", "text": length_line(text)}]})
+                   "label": {"type": "plain_text", "text": "Your reply (posted on X as the brand)"},
+                   "element": element})
+    blocks.append({"type": "context", "block_id": LENGTH_BLOCK,
+                   "elements": [{"type": "mrkdwn", "text": length_line(text)}]})
     return {
         "type": "modal", "callback_id": CALLBACK_ID, "private_metadata": draft.metadata(),
         "title": {"type": "plain_text", "text": "Reply on X"},

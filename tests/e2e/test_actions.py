@@ -18,7 +18,8 @@ from tests.conftest import ALICE, BOB, MALLORY, MENTIONS, SUPPORT, Stack
 
 
 # -- helpers -----------------------------------------------------------------------------------------
-def card_for(stack: Stack, text: str = "@acme my order 1234 never arrived", username: str = "carol") -> tuple[dict, dict]:
+def card_for(stack: Stack, text: str = "@acme my order 1234 never arrived",
+             username: str = "carol") -> tuple[dict, dict]:
     """(the posted card, the X post) for a new mention, with the app served."""
     author = stack.x.add_user(username, name=username.capitalize(), followers_count=300)
     post = stack.x.post(author["id"], text)
