@@ -7,9 +7,9 @@ Definitions (docs/stats.md shows them to users):
   to it succeeded; the response rate is answered / all of them, of those posted in the window.
 - First response time is the first successful reply's time minus the post's time, wall clock.
 - The SLA clock runs from the post until the item is closed (replied to, marked done or dismissed), counting
-  only business hours when they are set. A *breach* is an item whose SLA clock passed the nudge threshold
+  only business hours when they are set. A *breach* is an item whose SLA clock reached the nudge threshold
   before it closed (or, still open, by the window's end). Closing without a reply stops the clock, as it does
-  for the nudges: a dismissed complaint is nobody's overdue work.
+  for the nudges: a dismissed complaint is nobody's overdue work. Reopened, it has waited since its post.
 - Percentiles interpolate linearly between ranks (numpy's default, Excel's PERCENTILE.INC), so the median of an
   even count is the mean of the middle two, as people expect.
 - Leaderboard and action counts are of successful actions taken in the window, by Slack user.
@@ -212,7 +212,7 @@ def compute(events: Iterable[Event], *, window: str, end: float, sla_seconds: fl
         answered=len(responses),
         first_response_median=percentile(responses, 0.5),
         first_response_p90=percentile(responses, 0.9),
-        sla_breaches=sum(item.sla_waited(end, elapsed) > sla_seconds for item in posted),
+        sla_breaches=sum(item.sla_waited(end, elapsed) >= sla_seconds for item in posted),
         escalations=actions[ESCALATE] + actions[SLA_ESCALATE],
         sla_escalations=actions[SLA_ESCALATE],
         follow_backs=actions[FOLLOW_BACK],

@@ -107,6 +107,11 @@ def test_counts_kinds_rates_and_breaches_over_the_window():
     assert [(p.user, p.replies) for p in stats.leaderboard] == [("U0ALICE", 2), ("U0BOB", 1)]
 
 
+def test_an_answer_at_exactly_the_sla_is_a_breach_as_the_nudge_would_have_fired():
+    assert day(mention("1", "question", 60), action(REPLY, "1", 30)).sla_breaches == 1
+    assert day(mention("1", "question", 60), action(REPLY, "1", 31)).sla_breaches == 0
+
+
 def test_leaderboard_ranks_by_replies_then_escalations_then_follow_backs():
     stats = day(action(ESCALATE, "1", 10, user="U0CAROL"),
                 action(FOLLOW_BACK, None, 9, user="U0BOB"), action(FOLLOW_BACK, None, 8, user="U0BOB"),
