@@ -64,7 +64,7 @@ def summary(stats: Stats, sla_minutes: float, block_prefix: str = "") -> list[di
                                f"({percent(stats.response_rate)})"),
             _field("First response", f"median {duration(stats.first_response_median)} · "
                                      f"p90 {duration(stats.first_response_p90)}"),
-            _field("SLA breaches", f"{stats.sla_breaches} (over {duration(sla_minutes * 60)})"),
+            _field("SLA breaches", f"{stats.sla_breaches} (SLA {duration(sla_minutes * 60)})"),
         ]},
         {"type": "section", "block_id": f"{block_prefix}actions", "fields": [
             _field("Escalations", escalations),

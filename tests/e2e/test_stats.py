@@ -86,7 +86,7 @@ def test_stats_after_a_scripted_day_are_exact(stack: Stack):
     assert "*Mentions*\n8: 3 complaints, 2 questions, 1 praise, 1 noise, 1 spam" in shown
     assert "*Answered*\n3 of 5 questions and complaints (60%)" in shown
     assert "*First response*\nmedian 20 min · p90 44 min" in shown  # 10, 20, 50 min
-    assert "*SLA breaches*\n2 (over 30 min)" in shown
+    assert "*SLA breaches*\n2 (SLA 30 min)" in shown
     assert "*Escalations*\n1" in shown and "*Follow-backs*\n1" in shown
     assert ("1. <@U0ALICE>: 2 replies · 0 escalations · 1 follow-back\n"
             "2. <@U0BOB>: 1 reply · 1 escalation · 0 follow-backs") in shown

@@ -49,7 +49,7 @@ def test_stats_message_shows_the_figures_and_a_share_button():
     assert "2: 1 complaint, 1 question" in shown
     assert "1 of 2 questions and complaints (50%)" in shown
     assert "median 10 min · p90 10 min" in shown
-    assert "*SLA breaches*\n0 (over 30 min)" in shown
+    assert "*SLA breaches*\n1 (SLA 30 min)" in shown
     assert "1. <@U0ALICE>: 1 reply · 0 escalations · 0 follow-backs" in shown
     assert "`mentions`: 3 requests, 2 items, $0.002" in shown
     assert "no published price for likes" in shown
