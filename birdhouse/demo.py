@@ -2,8 +2,8 @@
 
 Starts a private Redis, the X and Slack emulators, the Slack app (real Bolt over HTTP), a worker process
 and a traffic source that posts mentions and follows the brand; prints every card as the emulated Slack
-channels receive and update it. A scripted teammate acts on the first cards so the buttons can be seen
-working. Ctrl-C stops everything it started.
+channels receive and update it. Scripted teammates press the buttons on the first cards so every action can
+be seen working. Ctrl-C stops everything it started.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 
+from birdhouse.demo_actions import press
 from birdhouse.redis_server import PrivateRedis, connect
 from birdhouse.settings import Settings
 from emulators.http import Serving
@@ -95,6 +96,8 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None) -> in
         traffic = TrafficSource(x, seed=int(time.time()))
         threading.Thread(target=traffic.run, args=(rate_per_minute,), kwargs={"stop_event": stop},
                          name="demo-traffic", daemon=True).start()
+        threading.Thread(target=_teammates_at_work, args=(slack, stop, out), name="demo-teammates",
+                         daemon=True).start()
         stop.wait(duration)
     except KeyboardInterrupt:
         pass
@@ -104,6 +107,27 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None) -> in
             stop_one()
         print("\nDemo stopped; everything it started is stopped.", file=out, flush=True)
     return 0
+
+
+# What the scripted teammates do, in order: (who, which button, on what kind of card). Later presses on a kind
+# act on the same card as the first, so one question is claimed, answered and closed.
+SCRIPT = (("U0ALICE", "claim", "question"), ("U0ALICE", "reply", "question"), ("U0BOB", "like", "praise"),
+          ("U0BOB", "follow_back", "praise"), ("U0ALICE", "escalate", "complaint"), ("U0BOB", "dismiss", "spam"),
+          ("U0ALICE", "done", "question"))
+
+
+def _teammates_at_work(slack: SlackEmulator, stop: threading.Event, out) -> None:
+    """Press buttons on the cards as a person would in Slack, so the demo shows every action working."""
+    acted_on: dict[str, str] = {}
+    for user, action, kind in SCRIPT:
+        mention_id = None
+        while mention_id is None:  # wait for a card of that kind to arrive
+            if stop.wait(4):
+                return
+            mention_id = press(slack, user, MENTIONS, action, kind=kind, mention_id=acted_on.get(kind))
+        acted_on.setdefault(kind, mention_id)
+        print(f"\n▶ {TEAMMATES[user]} pressed {action.replace('_', ' ')} on the {kind} card for post {mention_id}",
+              file=out, flush=True)
 
 
 def _stop_process(process: subprocess.Popen) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from slackbot.views.mention_card import KIND_LABELS
+
 ACTIONS = ("reply", "like", "follow_back", "escalate", "claim", "done", "dismiss")
 
 
@@ -17,14 +19,25 @@ def _button_ids(message: dict[str, Any]) -> set[str]:
             for element in block["elements"]}
 
 
-def press(slack: Any, user: str, channel: str, action: str, *, reply_text: str | None = None) -> str | None:
-    """Press ``action`` on the newest card in ``channel`` that offers it (for ``reply``: open the modal and
-    submit ``reply_text``, by default a thank-you naming the post). The mention id acted on, or None when no
-    card offers it. ``user`` must be on BIRDHOUSE_TEAM, or the press is refused as it would be in Slack."""
+def _kind(message: dict[str, Any]) -> str | None:
+    """The headline triage kind a card shows, read back from its triage line."""
+    triage = next((block for block in message.get("blocks", []) if block.get("block_id") == "triage"), None)
+    text = triage["elements"][0]["text"] if triage else ""
+    return next((kind for kind, label in KIND_LABELS.items() if text.startswith(label)), None)
+
+
+def press(slack: Any, user: str, channel: str, action: str, *, kind: str | None = None,
+          mention_id: str | None = None, reply_text: str | None = None) -> str | None:
+    """Press ``action`` on the newest card in ``channel`` that offers it, shows triage ``kind`` and is the card
+    of ``mention_id``, for those given (for ``reply``: open the modal and submit ``reply_text``, by default a
+    thank-you naming the post). The mention id acted on, or None when no card fits. ``user`` must be on
+    BIRDHOUSE_TEAM, or the press is refused as it would be in Slack."""
     if action not in ACTIONS:
         raise ValueError(f"action must be one of {ACTIONS}, not {action!r}")
     action_id = f"mention.{action}"
-    card = next((m for m in reversed(slack.messages(channel)) if action_id in _button_ids(m)), None)
+    card = next((m for m in reversed(slack.messages(channel))
+                 if action_id in _button_ids(m) and kind in (None, _kind(m))
+                 and mention_id in (None, m["metadata"]["event_payload"]["tweet_id"])), None)
     if card is None:
         return None
     mention_id = card["metadata"]["event_payload"]["tweet_id"]

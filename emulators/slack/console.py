@@ -23,10 +23,13 @@ def render(message: dict[str, Any]) -> str:
 
 
 def readable(text: str) -> str:
-    """mrkdwn for eyes: links as ``text (url)``, mentions as ``@U123``, entities unescaped."""
+    """mrkdwn for eyes: links as ``text (url)``, mentions as ``@U123``, dates as their fallback text,
+    entities unescaped."""
 
     def link(match: re.Match[str]) -> str:
         target, label = match.group(1), match.group(2)
+        if target.startswith("!date^"):
+            return label or target
         if target[0] in "@#!":
             return f"{target[0] if target[0] != '!' else '@'}{label or target[1:]}"
         return f"{label} ({target})" if label else target

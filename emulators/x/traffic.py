@@ -180,12 +180,15 @@ class TrafficSource:
 
     # -- events ------------------------------------------------------------------------------------
     def mention(self) -> dict[str, Any]:
-        """Posts one mention of the brand (sometimes a reply to one of its posts) and returns it."""
+        """Posts one mention of the brand and returns it. Now and then, instead, someone the brand answered
+        writes back under the brand's reply, as people do."""
+        answered = [post for post in self._target.state()["posts_by_brand"] if post.get("in_reply_to_user_id")]
+        if answered and self._rng.random() < 0.15:
+            brand_reply = self._rng.choice(answered)
+            return self._target.post({"author_id": brand_reply["in_reply_to_user_id"],
+                                      "text": self._rng.choice(_REPLIES),
+                                      "in_reply_to_tweet_id": brand_reply["id"]})
         author = self._author()
-        brand_posts = self._target.state()["posts_by_brand"]
-        if brand_posts and self._rng.random() < 0.15:
-            return self._target.post({"author_id": author["id"], "text": self._rng.choice(_REPLIES),
-                                      "in_reply_to_tweet_id": self._rng.choice(brand_posts)["id"]})
         kind = self._rng.choices(list(_MENTION_WEIGHTS), list(_MENTION_WEIGHTS.values()))[0]
         index = self._rng.randrange(len(_MENTIONS[kind]))
         lang = _LANGS[kind][index] if kind in _LANGS else "en"

@@ -7,6 +7,7 @@ Always rendered whole from the mention, its card state and the X access level, s
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from birdhouse.models import Author, Mention
@@ -54,10 +55,11 @@ def triage_line(triage: dict[str, Any]) -> str:
     kind = triage.get("kind", "other")
     labels = [KIND_LABELS[kind]] + [KIND_LABELS[label] for label in ("complaint", "question", "praise")
                                     if label != kind and triage.get(label)]
-    if not triage.get("ranked", True):
-        labels.append(f"not ranked (language: {mrkdwn.escape(triage.get('language', 'und'))})")
-    else:
+    language = triage.get("language", "und")
+    if triage.get("ranked", True):
         labels.append(f"priority {triage.get('priority', 0)}")
+    elif language != "und":  # "und" is emoji or links only: no language to name, nothing to rank
+        labels.append(f"not ranked (language: {mrkdwn.escape(language)})")
     return " · ".join(labels)
 
 
@@ -69,7 +71,7 @@ def fallback_text(mention: Mention) -> str:
 
 
 def _when(at: float) -> str:
-    return f"<!date^{int(at)}^{{time}}|{int(at)}>"
+    return mrkdwn.date(datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "{time}")
 
 
 def status_lines(state: CardState) -> list[str]:

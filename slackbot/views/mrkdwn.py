@@ -24,10 +24,10 @@ def quote(text: str) -> str:
     return "\n".join(f">{escape(line)}" for line in text.splitlines() or [""])
 
 
-def date(iso: str, fallback_format: str = "{date_short_pretty} at {time}") -> str:
+def date(iso: str, token_format: str = "{date_short_pretty} at {time}") -> str:
     """A date each reader sees in their own time zone, with the ISO text for clients that cannot."""
     moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    return f"<!date^{int(moment.timestamp())}^{fallback_format}|{escape(iso)}>"
+    return f"<!date^{int(moment.timestamp())}^{token_format}|{escape(iso)}>"
 
 
 def truncate(text: str, limit: int) -> str:
