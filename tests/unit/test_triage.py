@@ -22,6 +22,7 @@ def author(followers: int = 100, **fields) -> dict:
     "@VoltMobile please tell me how to turn on wifi calling",  # indirect, no '?'
     "@StratusCloud DM me please, we need to talk about our invoice",
     "@ParceloHQ I'd like to know whether you deliver on Sundays",
+    "@HarborHome let me know when the garden furniture sale starts pls",
 ])
 def test_questions_and_requests_are_questions(text):
     verdict = triage(post(text))
@@ -60,6 +61,54 @@ def test_thanks_and_compliments_are_praise(text):
     verdict = triage(post(text))
     assert verdict.praise and not verdict.complaint
     assert verdict.kind == "praise"
+
+
+@pytest.mark.parametrize("text", [
+    "@OrbitTelecom thanks for the surprise £30 roaming charge, really made my holiday",
+    "@BrightGrid great to see my bill go up while the service gets worse, love it",
+    "@SkylarkAir fantastic, my bag is now in Oslo. I am in Malaga. Living the dream",
+])
+def test_praise_words_about_a_problem_are_irony_whatever_the_model_says(text):
+    verdict = triage(post(text))
+    assert verdict.complaint and not verdict.praise
+    assert any(reason.startswith(("praise words about a problem", "sarcastic")) for reason in verdict.reasons["complaint"])
+
+
+@pytest.mark.parametrize("text", [
+    "@FernBank thank you!!",
+    "@HarborHome ty for the free delivery, sofa's perfect",
+    "@OrbitTelecom new fibre is unreal, 4 people streaming and no lag 🙌",  # a problem that did not happen
+    "@DashBite great service as always",
+])
+def test_plain_thanks_is_praise_and_never_a_complaint(text):
+    verdict = triage(post(text))
+    assert verdict.praise and not verdict.complaint
+    assert "praise with no sign of a problem" in verdict.reasons["praise"]
+
+
+def test_thanks_with_a_but_about_a_problem_is_a_complaint_and_praise():
+    verdict = triage(post("@Quillnote thanks for the reply but the sync is still broken"))
+    assert verdict.complaint and verdict.praise
+    assert verdict.kind == "complaint"
+
+
+@pytest.mark.parametrize("text", [
+    "@Quillnote can anyone help me recover a note I deleted yesterday? thanks in advance",
+    "@ParceloHQ I'd appreciate it if someone could tell me why my return hasn't been logged",
+    "@FernBank what's the best way to reach you outside office hours",
+])
+def test_polite_requests_are_questions_not_praise(text):
+    verdict = triage(post(text))
+    assert verdict.question and not verdict.praise
+
+
+@pytest.mark.parametrize("text", [
+    "@SkylarkAir why is it so hard to get a simple refund from you people",
+    "@Quillnote the web version logs me out every 10 minutes, how is that acceptable",
+])
+def test_rhetorical_questions_are_complaints(text):
+    verdict = triage(post(text))
+    assert verdict.complaint
 
 
 def test_a_complaint_that_asks_for_help_is_both_and_headlined_as_a_complaint():

@@ -33,9 +33,10 @@ def triage(post: dict, author: dict | None = None, *, model: TriageModel | None 
             label_model = model.labels[label]
             scores[label] = label_model.score(present)
             # Spam that asks "are you struggling with debt?" is not a question to answer, and
-            # "thanks for the 6 hour delay" is not praise.
-            vetoed = spam or text.is_retweet or any(cue.vetoes == label for cue in cues)
-            on[label] = scores[label] >= label_model.threshold and not vetoed
+            # "thanks for the 6 hour delay" is not praise, whatever the model or other cues say.
+            vetoed = spam or text.is_retweet or any(label in cue.vetoes for cue in cues)
+            asserted = any(label in cue.asserts for cue in cues)
+            on[label] = (asserted or scores[label] >= label_model.threshold) and not vetoed
             if on[label]:
                 # Only cues are shown: single words learned from a few hundred posts ("seat", "just")
                 # would mislead a reader more than they explain.

@@ -3,6 +3,10 @@
 Each cue is a regular expression over the post's lower-cased message (`PostText.lower`) and a short
 reason shown on the Slack card. Cues do two jobs: they are features of the learned model (which
 decides how much each one counts, see `model.py`), and their reasons explain its verdict.
+Three cues judge how praise words and problems meet (`_tone_cues`) and overrule the model,
+because a few hundred labelled posts teach it their wording more than what praise is: praise
+words with no sign of a problem are praise and not a complaint; about a problem they are irony,
+a complaint and not praise; with a "but" they are a mixed review, both.
 Spam and noise are decided by cues alone (`spam_score`, `noise_reasons`): they are rare in the
 data and their signs are mechanical.
 """
@@ -15,20 +19,28 @@ from .text import PostText
 # Where a sentence may start: the beginning, after . ! ? or after a greeting.
 _CLAUSE_START = r"(?:^|[.!?]\s+|\b(?:hi|hello|hey|hiya|quick one|so|also|and)\b[,:!]?\s+)"
 _PRAISE_WORDS = (
-    r"thank(?:s| you)|cheers|appreciate[ds]?|grateful|kudos|shout ?out|respect|props|love[ds]?|loving"
+    # "thanks in advance", "I'd appreciate it if" and "the best way to" ask for something: they
+    # thank nobody for anything yet.
+    r"(?:thank(?:s| you| u)|thx|ty)(?! in advance)|cheers|appreciate[ds]?(?! it if)|grateful|kudos|shout ?out|respect|props|love[ds]?|loving"
     r"|great|amazing|brilliant|excellent|fantastic|outstanding|incredible|lovely|perfect(?:ion)?"
-    r"|delicious|impress(?:ed|ive)|best|awesome|superb|wonderful|legends?|you rock|well done|nice one"
+    r"|delicious|impress(?:ed|ive)|best(?! way)|awesome|superb|wonderful|legends?|you rock|well done|nice one"
     r"|smooth(?:est)?|painless|helpful|so kind|friendly|recommend|game changer|top service|never disappoints"
     r"|above and beyond|better than expected|restored my faith|what more could you want|made (?:my|our) (?:day|morning|trip)"
-    r"|spot on|delighted|happy with|well worth"
+    r"|spot on|delighted|happy with|well worth|fab|gorgeous|genius|flawless(?:ly)?|nice work|good job|great job"
+    r"|fair play|saved (?:my|our|the) (?:day|night|bacon|trip)|made (?:my|our) (?:week|night|holiday)|10/10|chef's kiss"
 )
+_PRAISE_EMOJI = r"🙏|❤️|❤|🙌|🔥|👍|😍|👏|✨|💯|🥰|😊|✈️|👌|🥳|🥹|😻|🤩"
 _PROBLEM_WORDS = (
-    r"broken|down|outage|crash(?:es|ed|ing)?|not (?:working|work|sending|loading)|(?:doesn't|won't|didn't|can't|couldn't) "
-    r"(?:work|open|load|let|find|get|log|pay)|fail(?:s|ed|ing)?|error|bug|lost|losing|missing|damaged|crushed|"
-    r"soaked|wrong|late|delay(?:ed|s)?|cancel(?:l)?ed|declined|blocked|overcharged|charg(?:ed|ing) (?:me|us|twice|for)|"
+    r"broken|down|outage|crash(?:es|ed|ing)?|not (?:working|work|sending|loading)|(?:doesn't|won't|didn't|can't|couldn't|cannot) "
+    r"(?:work|open|load|let|find|get|log|pay|receive|send|connect|access|understand)|fail(?:s|ed|ing)?|error|bug|lost|losing|missing|damaged|crushed|"
+    r"soaked|wrong|late|delay(?:ed|s)?|cancel(?:l)?ed|declined|blocked|(?:over|double )?charg(?:e|ed|es|ing)|charged? (?:me|us)|"
     r"double charged|refund|no (?:signal|reply|response|update|explanation|info|one|water)|on hold|"
     r"still (?:no|not|waiting|haven't|hasn't)|hasn't (?:arrived|landed)|never (?:came|arrived)|wiped|"
-    r"disappear(?:ed|s)|logged (?:me )?out|leak(?:s|ing)?|filthy|off|burnt|cold|lukewarm|mystery|unavailable"
+    r"disappear(?:ed|s)|logged (?:me )?out|leak(?:s|ing)?|filthy|(?:is|was|gone|tasted|smelt|smells) off|burnt|cold|lukewarm|mystery|unavailable|"
+    r"slow(?:er)?|lag(?:s|gy|ging)?|throttled|stuck|snapped|scratched|fro(?:ze|zen)|freezing|overbooked|bumped|"
+    r"ignor(?:ed|es|ing)|lied|hung up|rip(?:ped)? off|robbery|(?:zero|no|without (?:any )?)(?:notice|warning)|"
+    r"without telling|doubled|tripled|price (?:rise|hike|increase)|(?:go|goes|went|gone) up|(?:can't|never) get through|"
+    r"worse|removed|delet(?:ed|ing) my|spill(?:ed|t)?|threw|thrown"
 )
 
 
@@ -70,32 +82,41 @@ CUES: tuple[Cue, ...] = (
          r"a joke|rude|dismissive|misleading|frustrat(?:ed|ing)|annoy(?:ed|ing)|fed up|sort (?:it|this) out|"
          r"sort your|not (?:happy|impressed|ok|okay|good enough)|never again|(?:never|not) (?:flying|using|"
          r"ordering|shopping|buying)|i'm done|cancelling|switching providers|step backwards|embarrassing|"
-         r"inadmissible|classy|seriously|thanks for nothing)\b", "says '{}'"),
-    _cue("complaint", "problem", r"\b(?:" + _PROBLEM_WORDS + r")\b", "reports '{}'"),
+         r"inadmissible|classy|seriously|thanks for nothing|not cool|insulting|a mess)\b", "says '{}'"),
+    # Questions nobody expects an answer to: "why is it so hard to get a refund".
+    _cue("complaint", "rhetorical", r"\bwhy (?:is it so hard|can i never|do i (?:even|have to)|bother)\b|\bhow (?:is "
+         r"(?:that|this|it) (?:acceptable|possible|ok)|do you even|hard can it be)\b|\bwhat(?:'s| is) the point\b"
+         r"|\bcome on\b|\bexplain (?:that|this)\b", "asks '{}' of a problem"),
+    # "no lag", "not a single drop": a problem that did not happen.
+    _cue("complaint", "problem", r"(?<!\bno )(?<!\bnot )\b(?:" + _PROBLEM_WORDS + r")\b", "reports '{}'"),
     _cue("complaint", "waited", r"\b(?:\d+|an?|two|three|four|five|six|several|many|fifty \w+) (?:min(?:ute)?s?|"
          r"hours?|hrs?|days?|weeks?|months?)\b(?: \w+)? (?:on hold|waiting|later|delay|with no|without|no )"
          r"|\b(?:waited|waiting|on hold|been) (?:for )?(?:\d+|an?|two|three|four|five|six) (?:min|hour|day|week|month)",
          "waited '{}'"),
     _cue("complaint", "keeps_happening", r"\b(?:again|(?:third|fourth|fifth|\d+(?:st|nd|rd|th)) time|every (?:single )?"
-         r"(?:time|day|morning|evening|week|month)|another|always)\b", "says '{}'"),
+         r"(?:time|day|morning|evening|week|month)|another)\b", "says '{}'"),
     _cue("complaint", "nobody_helps", r"\b(?:no one|nobody|no-one|not a single)\b|\bnever (?:replied|answered|called)",
          "says '{}'"),
-    # Sarcasm: praise words about a problem, with no "but" that would make it a genuine mixed review.
-    _cue("complaint", "sarcasm_marker", r"🙄|🙃|\b(?:oh (?:good|great|wonderful|brilliant|yes)|yeah because|ah yes|"
+    _cue("complaint", "sarcasm_marker", r"🙄|🙃|\b(?:oh (?:good|great|wonderful|brilliant|yes|lovely)|yeah because|ah yes|"
          r"who needs|love that for me|truly|shocked|what a (?:treat|bargain)|so glad|can't wait|nothing says|"
-         r"five stars for|the famous|perfect timing)\b", "sarcastic '{}'"),
+         r"(?:five|5) stars for|the famous|perfect timing|living the dream|how original|who could have predicted|"
+         r"just what i (?:wanted|needed))\b", "sarcastic '{}'"),
     # Praise: thanks and compliments.
     _cue("praise", "praise_word", r"\b(?:" + _PRAISE_WORDS + r")\b", "says '{}'"),
-    _cue("praise", "praise_emoji", r"🙏|❤️|❤|🙌|🔥|👍|😍|👏|✨|💯|🥰|😊|✈️", "praise emoji {}"),
+    _cue("praise", "praise_emoji", _PRAISE_EMOJI, "praise emoji {}"),
 )
 
-_PRAISE = re.compile(r"\b(?:" + _PRAISE_WORDS + r")\b")
-_PROBLEM = re.compile(r"\b(?:" + _PROBLEM_WORDS + r")\b")
+_PRAISE = re.compile(r"\b(?:" + _PRAISE_WORDS + r")\b|" + _PRAISE_EMOJI)
 _CONTRAST = re.compile(r"\b(?:but|though|however|although|except|shame|pity)\b")
 # "thanks for finding my lost phone" thanks someone for solving the problem: not irony.
-_RESOLVED = re.compile(r"\b(?:fix(?:ed|ing)?|found|finding|sort(?:ed|ing)|resolv\w*|replac\w*|recover\w*|quick|fast)\b")
+_RESOLVED = re.compile(r"\b(?:fix(?:ed|ing)?|found|finding|sort(?:ed|ing)|resolv\w*|replac\w*|recover\w*|quick|fast"
+                       r"|smooth|no fuss)\b")
+# Complaint cues that turn nearby praise words into irony. "again" and "nobody" do not: "lovely
+# as always", "not a single dropout, nice work".
+_PROBLEM_SIGNS = frozenset({"negative_word", "problem", "waited", "sarcasm_marker", "rhetorical"})
 _IRONY = Cue("complaint", "irony", _PRAISE, "praise words about a problem '{}'")
 _MIXED = Cue("praise", "mixed", _CONTRAST, "mixed review '{}'")
+_PLAIN_PRAISE = Cue("praise", "plain_praise", _PRAISE, "praise with no sign of a problem")
 
 _SPAM_CUES: tuple[tuple[re.Pattern[str], float, str], ...] = (
     # (pattern, weight, reason): one strong sign, or a pitch made of three weak ones, make spam.
@@ -122,24 +143,38 @@ class CueMatch:
     label: str
     name: str
     reason: str
-    vetoes: str | None = None  # a label this cue rules out, whatever the model says
+    asserts: frozenset[str] = frozenset()  # labels this cue turns on, whatever the model says
+    vetoes: frozenset[str] = frozenset()  # labels it rules out, whatever the model says (wins over asserts)
 
 
 def find_cues(text: PostText) -> tuple[CueMatch, ...]:
-    """Every cue found in the post, in `CUES` order, one match per cue."""
+    """Every cue found in the post, in `CUES` order, one match per cue, then the tone cues."""
     found = []
     for cue in CUES:
         match = cue.pattern.search(text.lower)
         if match:
             found.append(CueMatch(cue.label, cue.name, cue.explain(match)))
-    praise = _PRAISE.search(text.lower)
-    if praise and _PROBLEM.search(text.lower) and not _RESOLVED.search(text.lower):
-        contrast = _CONTRAST.search(text.lower)
+    return (*found, *_tone_cues(text.lower, found))
+
+
+def _tone_cues(lower: str, found: list[CueMatch]) -> tuple[CueMatch, ...]:
+    """How the post's praise words (if any) meet the complaint cues already found."""
+    praise = _PRAISE.search(lower)
+    if not praise:
+        return ()
+    complaint_cues = {cue.name for cue in found if cue.label == "complaint"}
+    if _RESOLVED.search(lower):  # the problem mentioned is the one the author thanks them for solving
+        complaint_cues.discard("problem")
+    contrast = _CONTRAST.search(lower)
+    if complaint_cues & _PROBLEM_SIGNS:
         if contrast:
-            found.append(CueMatch(_MIXED.label, _MIXED.name, _MIXED.explain(contrast)))
-        else:
-            found.append(CueMatch(_IRONY.label, _IRONY.name, _IRONY.explain(praise), vetoes="praise"))
-    return tuple(found)
+            return (CueMatch(_MIXED.label, _MIXED.name, _MIXED.explain(contrast), asserts=frozenset({"praise", "complaint"})),)
+        return (CueMatch(_IRONY.label, _IRONY.name, _IRONY.explain(praise),
+                         asserts=frozenset({"complaint"}), vetoes=frozenset({"praise"})),)
+    if complaint_cues or contrast:  # "again", "nobody", a "but" with no named problem: the model decides
+        return ()
+    return (CueMatch(_PLAIN_PRAISE.label, _PLAIN_PRAISE.name, _PLAIN_PRAISE.reason,
+                     asserts=frozenset({"praise"}), vetoes=frozenset({"complaint"})),)
 
 
 def spam_score(text: PostText) -> tuple[float, tuple[str, ...]]:
