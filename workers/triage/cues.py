@@ -28,6 +28,7 @@ _PRAISE_WORDS = (
     r"|above and beyond|better than expected|restored my faith|what more could you want|made (?:my|our) (?:day|morning|trip)"
     r"|spot on|delighted|happy with|well worth|fab|gorgeous|genius|flawless(?:ly)?|nice work|good job|great job"
     r"|fair play|saved (?:my|our|the) (?:day|night|bacon|trip)|made (?:my|our) (?:week|night|holiday)|10/10|chef's kiss"
+    r"|(?:keeps|just keeps) (?:getting better|improving)"
 )
 _PRAISE_EMOJI = r"🙏|❤️|❤|🙌|🔥|👍|😍|👏|✨|💯|🥰|😊|✈️|👌|🥳|🥹|😻|🤩"
 _PROBLEM_WORDS = (
@@ -86,7 +87,7 @@ CUES: tuple[Cue, ...] = (
     # Questions nobody expects an answer to: "why is it so hard to get a refund".
     _cue("complaint", "rhetorical", r"\bwhy (?:is it so hard|can i never|do i (?:even|have to)|bother)\b|\bhow (?:is "
          r"(?:that|this|it) (?:acceptable|possible|ok)|do you even|hard can it be)\b|\bwhat(?:'s| is) the point\b"
-         r"|\bcome on\b|\bexplain (?:that|this)\b", "asks '{}' of a problem"),
+         r"|\bcome on\b|\bexplain (?:that|this)\b|\b(?:takes?|taking) (?:so long|forever|ages)\b", "asks '{}' of a problem"),
     # "no lag", "not a single drop": a problem that did not happen.
     _cue("complaint", "problem", r"(?<!\bno )(?<!\bnot )\b(?:" + _PROBLEM_WORDS + r")\b", "reports '{}'"),
     _cue("complaint", "waited", r"\b(?:\d+|an?|two|three|four|five|six|several|many|fifty \w+) (?:min(?:ute)?s?|"
