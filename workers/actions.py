@@ -29,8 +29,9 @@ from birdhouse.store.events import LIKE as LIKE_EVENT
 from slackbot.views import notices
 from slackbot.views.case import CASE_EVENT, case_message, case_text
 from slackbot.views.mention_card import fallback_text
-from workers.cards import card_blocks, find_card
+from workers.cards import card_blocks
 from workers.context import Context, current
+from workers.posting import Subject, find_message
 
 log = logging.getLogger(__name__)
 
@@ -212,11 +213,11 @@ def escalate(key: str, mention_id: str, user: str) -> dict[str, Any]:
         support = ctx.settings.support_channel
         card_link = ctx.slack.chat_getPermalink(channel=card.channel, message_ts=card.ts)["permalink"]
         claimed = ledger.holder(key)
-        found = (find_card(ctx, support, mention_id, since=claimed.at if claimed else 0.0, event_type=CASE_EVENT)
-                 if begun.previous == ATTEMPTING else None)
+        found = (find_message(ctx, support, Subject(CASE_EVENT, "tweet_id", mention_id),
+                              since=claimed.at if claimed else 0.0) if begun.previous == ATTEMPTING else None)
         case_ts = found or ctx.slack.chat_postMessage(
             channel=support, text=case_text(mention), blocks=case_message(mention, user, card_link),
-            metadata={"event_type": CASE_EVENT, "event_payload": {"tweet_id": mention_id}},
+            metadata=Subject(CASE_EVENT, "tweet_id", mention_id).metadata,
             unfurl_links=False, unfurl_media=False)["ts"]
         case_link = ctx.slack.chat_getPermalink(channel=support, message_ts=case_ts)["permalink"]
         now = ctx.clock()

@@ -1,53 +1,32 @@
 """Mention cards in Slack: each posted exactly once, even across overlapping polls and killed workers.
 
-A card job holds a lease while it posts. Before posting it notes the attempt; when it finds an earlier
-unconfirmed attempt (a worker died between Slack's answer and our record), it looks for the card in the
-channel's history by its metadata before posting again. Mentions whose card never made it are handed back
-to the queue by the next poll.
+The posting itself is ``workers.posting.post_once`` (a lease, and metadata to find a card again after an
+interrupted attempt). Mentions whose card never made it are handed back to the queue by the next poll.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
 from typing import Any
 
-from rq import Retry, get_current_job
-from rq.job import Job, JobStatus
-from slack_sdk.errors import SlackApiError
-
 from birdhouse.models import Mention
-from birdhouse.store import CardRef, Lease
+from birdhouse.store import CardRef
 from birdhouse.store.capabilities import Capabilities
 from birdhouse.store.cards import CardStore, Threads
 from slackbot.views.mention_card import fallback_text, mention_card
 from workers.context import Context, current
-from workers.queues import DEFAULT, queue
+from workers.posting import Subject, post_once
+from workers.queues import enqueue_once
 
-log = logging.getLogger(__name__)
 
 METADATA_EVENT = "birdhouse_mention"
-LEASE_SECONDS = 180.0  # longer than one Slack call, its timeout and a few 429 waits
-REQUEUE_AFTER_SECONDS = 120  # a card job not done by then is presumed lost with its worker
-# The first retry is immediate: it is what runs when a dead worker's job is found abandoned.
-RETRY = Retry(max=5, interval=[0, 10, 30, 60, 120])
-PENDING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
-class CardBusy(Exception):
-    """Another worker holds this card's lease; RQ retries later."""
+def card_subject(mention_id: str) -> Subject:
+    return Subject(METADATA_EVENT, "tweet_id", mention_id)
 
 
 def enqueue_post(ctx: Context, mention_id: str) -> bool:
-    """Queue the card job unless it was queued recently or is still waiting or running. True when queued."""
-    if not ctx.redis.set(f"bh:mention:{mention_id}:queued", 1, nx=True, ex=REQUEUE_AFTER_SECONDS):
-        return False
-    job_id = f"card-{mention_id}"
-    if Job.exists(job_id, connection=ctx.redis) and Job.fetch(job_id, connection=ctx.redis).get_status() in PENDING:
-        return False
-    queue(ctx.redis, DEFAULT).enqueue(post_card, mention_id, job_id=job_id, retry=RETRY,
-                                      job_timeout=int(LEASE_SECONDS), failure_ttl=7 * 86400)
-    return True
+    return enqueue_once(ctx.redis, post_card, mention_id, job_id=f"card-{mention_id}")
 
 
 def requeue_unposted(ctx: Context) -> int:
@@ -57,32 +36,23 @@ def requeue_unposted(ctx: Context) -> int:
 
 def post_card(mention_id: str) -> dict[str, Any]:
     ctx = current()
-    if (existing := ctx.mentions.card(mention_id)) is not None:
-        return {"already_posted": existing.ts}
     mention = ctx.mentions.get(mention_id)
     if mention is None:
         raise LookupError(f"mention {mention_id} is not stored; nothing to post")
     channel = ctx.settings.mentions_channel
-    job = get_current_job()
-    with Lease(ctx.redis, f"card:{mention_id}", LEASE_SECONDS, token=job.id if job else None) as held:
-        if not held:
-            raise CardBusy(mention_id)
-        if (existing := ctx.mentions.card(mention_id)) is not None:  # finished while we waited for the lease
-            return {"already_posted": existing.ts}
-        earlier_attempt = ctx.mentions.note_post_attempt(mention_id, ctx.clock())
-        thread_ts = conversation_thread(ctx, mention, channel)
-        found = (find_card(ctx, channel, mention_id, since=earlier_attempt, thread_ts=thread_ts)
-                 if earlier_attempt else None)
-        ts = found or ctx.slack.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, text=fallback_text(mention),
-            blocks=card_blocks(ctx, mention),
-            metadata={"event_type": METADATA_EVENT, "event_payload": {"tweet_id": mention_id}},
-            unfurl_links=False, unfurl_media=False,
-        )["ts"]
+    thread_ts = conversation_thread(ctx, mention, channel)
+
+    def record(ts: str) -> None:
         ctx.mentions.set_card(mention_id, CardRef(channel, ts))
         if thread_ts is None and mention.conversation_id:
             Threads(ctx.redis).note_card_conversation(mention.conversation_id, mention_id)
-        return {"posted": ts, "recovered": found is not None, "thread": thread_ts}
+
+    posted = post_once(
+        ctx, card_subject(mention_id), channel,
+        lambda: {"text": fallback_text(mention), "blocks": card_blocks(ctx, mention)},
+        posted=lambda: (card := ctx.mentions.card(mention_id)) and card.ts, record=record, thread_ts=thread_ts,
+    )
+    return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already, "thread": thread_ts}
 
 
 def card_blocks(ctx: Context, mention: Mention) -> list[dict[str, Any]]:
@@ -105,34 +75,3 @@ def conversation_thread(ctx: Context, mention: Mention, channel: str) -> str | N
     root = answered or (threads.conversation_card(mention.conversation_id) if mention.conversation_id else None)
     card = ctx.mentions.card(root) if root and root != mention.id else None
     return card.ts if card is not None and card.channel == channel else None
-
-
-def find_card(ctx: Context, channel: str, subject_id: str, since: float, *, event_type: str = METADATA_EVENT,
-              payload_key: str = "tweet_id", thread_ts: str | None = None) -> str | None:
-    """The ts of a message posted after ``since`` whose metadata is ``event_type`` with ``payload_key`` equal
-    to ``subject_id`` (by default: this mention's card), or None. With ``thread_ts`` the thread is searched
-    too (history lists only top-level messages); the channel first, in case an earlier attempt posted there."""
-    listings = [ctx.slack.conversations_history]
-    if thread_ts is not None:
-        listings.append(functools.partial(ctx.slack.conversations_replies, ts=thread_ts))
-    try:
-        for listing in listings:
-            cursor = None
-            while True:
-                page = listing(channel=channel, oldest=f"{since - 1:.6f}", limit=200, include_all_metadata=True,
-                               cursor=cursor)
-                for message in page["messages"]:
-                    metadata = message.get("metadata") or {}
-                    if (metadata.get("event_type") == event_type
-                            and metadata.get("event_payload", {}).get(payload_key) == subject_id):
-                        return message["ts"]
-                cursor = (page.get("response_metadata") or {}).get("next_cursor")
-                if not page.get("has_more") or not cursor:
-                    break
-        return None
-    except SlackApiError as exc:
-        # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss.
-        # Fail the job: RQ retries, and an operator sees the error (usually a missing channels:history scope).
-        log.error("cannot check #%s history for %s %s: %s", channel, event_type, subject_id,
-                  exc.response.get("error"))
-        raise

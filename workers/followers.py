@@ -11,13 +11,10 @@ rarely; everything else keeps running.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
-from rq import Retry, get_current_job
-
-from birdhouse.errors import XError, XNotEnrolled, XRateLimited, XUnavailable
-from birdhouse.store import CardRef, Event, EventLog, Lease
+from birdhouse.errors import XError, XNotEnrolled
+from birdhouse.store import CardRef, Event, EventLog
 from birdhouse.store.actions import DONE, ActionLedger
 from birdhouse.store.capabilities import FOLLOW, Capabilities
 from birdhouse.store.events import FOLLOW_BACK, MENTION
@@ -25,11 +22,11 @@ from birdhouse.store.followers import FollowerStore
 from slackbot.views import digest as digest_view
 from slackbot.views import follower_card as card_view
 from slackbot.views import notices
-from workers.cards import CardBusy, find_card
 from workers.context import Context, current
 from workers.notability import NOTABLE, Thresholds, assess
-from workers.pacing import next_poll_delay
-from workers.queues import DEFAULT, queue
+from workers.polling import run_poll
+from workers.posting import Subject, post_once
+from workers.queues import enqueue_once
 from workers.scheduler import Periodic, reschedule
 
 log = logging.getLogger(__name__)
@@ -38,11 +35,7 @@ POLL = Periodic("poll-followers", "workers.followers.poll", interval=lambda sett
 DIGEST = Periodic("follower-digest", "workers.followers.post_digests", interval=lambda settings: settings.digest_period)
 PAGE_SIZES = (20, 100, 1000, 1000, 1000)  # a quiet poll costs 20 reads; a burst grows to ~3,000 per poll
 SEED_PAGE = 1000  # the first run remembers this many existing followers (deeper than any unfollow shuffle)
-NOT_ENROLLED_RETRY = 6 * 3600.0  # the access level rarely changes; ask again a few times a day
 CARD_EVENT, DIGEST_EVENT = "birdhouse_follower", "birdhouse_follower_digest"
-LEASE_SECONDS = 180.0
-REQUEUE_AFTER_SECONDS = 120
-RETRY = Retry(max=5, interval=[2, 10, 30, 60, 120])
 NOT_ENROLLED_TEXT = "X's access level does not allow following through the API (403 client-not-enrolled)"
 
 # Button actions, as the listener names them to the job.
@@ -69,36 +62,12 @@ def thresholds(ctx: Context) -> Thresholds:
 
 # -- the poll ----------------------------------------------------------------------------------------
 def poll() -> dict[str, Any]:
-    """The periodic job. One runs at a time; it always sets its own next run."""
+    """The periodic job: new followers in, cards queued for the notable, lost cards handed back."""
     ctx = current()
     store = FollowerStore(ctx.redis)
-    with Lease(ctx.redis, f"job:{POLL.name}", POLL.timeout) as held:
-        if not held:
-            return {"skipped": "another poll is running"}
-        delay = ctx.settings.follower_poll_interval
-        try:
-            summary = read_new_followers(ctx, store)
-            if store.clear_not_enrolled():
-                log.warning("X allows follower lookup again: new-follower cards are back on")
-            delay = next_poll_delay(delay, ctx.ratelimits.get("followers"), ctx.clock())
-        except XNotEnrolled as exc:
-            if store.note_not_enrolled():
-                log.warning("X's access level does not include follower lookup (%s): new-follower cards and the "
-                            "digest are off, everything else keeps running; asking again every %d hours",
-                            exc, NOT_ENROLLED_RETRY // 3600)
-            delay = NOT_ENROLLED_RETRY
-            summary = {"not_enrolled": True}
-        except XRateLimited as exc:
-            log.warning("X rate limit on followers; reading again after %s", datetime.fromtimestamp(exc.reset_at, UTC))
-            delay = max(exc.reset_at - ctx.clock() + 1.0, delay)
-            summary = {"rate_limited_until": exc.reset_at}
-        except XUnavailable as exc:
-            log.warning("X unavailable (%s); reading followers again in %ss", exc, delay)
-            summary = {"unavailable": str(exc)}
-        finally:
-            reschedule(ctx.redis, POLL.name, delay, ctx.clock)
-        summary["requeued"] = sum(enqueue_card(ctx, user_id) for user_id in store.unposted())
-        return summary
+    summary = run_poll(ctx, POLL, "followers", lambda: read_new_followers(ctx, store))
+    summary["requeued"] = sum(enqueue_card(ctx, user_id) for user_id in store.unposted())
+    return summary
 
 
 def read_new_followers(ctx: Context, store: FollowerStore) -> dict[str, Any]:
@@ -154,12 +123,7 @@ def announce(ctx: Context, store: FollowerStore, users: list[dict[str, Any]], no
 
 # -- cards -------------------------------------------------------------------------------------------
 def enqueue_card(ctx: Context, user_id: str) -> bool:
-    """Queue the card job unless one was queued recently. True when queued."""
-    if not ctx.redis.set(f"bh:follower:{user_id}:queued", 1, nx=True, ex=REQUEUE_AFTER_SECONDS):
-        return False
-    queue(ctx.redis, DEFAULT).enqueue(post_card, user_id, job_id=f"follower-card-{user_id}", retry=RETRY,
-                                      job_timeout=int(LEASE_SECONDS), failure_ttl=7 * 86400)
-    return True
+    return enqueue_once(ctx.redis, post_card, user_id, job_id=f"follower-card-{user_id}")
 
 
 def render_card(ctx: Context, store: FollowerStore, user_id: str, record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -170,32 +134,20 @@ def render_card(ctx: Context, store: FollowerStore, user_id: str, record: dict[s
 
 
 def post_card(user_id: str) -> dict[str, Any]:
-    """Post a notable follower's card exactly once (the mention cards' lease and metadata recovery)."""
+    """Post a notable follower's card exactly once."""
     ctx = current()
     store = FollowerStore(ctx.redis)
-    if (existing := store.card(user_id)) is not None:
-        return {"already_posted": existing.ts}
     record = store.get(user_id)
     if record is None:
         raise LookupError(f"follower {user_id} is not stored; nothing to post")
     channel = ctx.settings.followers_channel
-    job = get_current_job()
-    with Lease(ctx.redis, f"follower-card:{user_id}", LEASE_SECONDS, token=job.id if job else None) as held:
-        if not held:
-            raise CardBusy(user_id)
-        if (existing := store.card(user_id)) is not None:
-            return {"already_posted": existing.ts}
-        earlier_attempt = store.note_post_attempt(user_id, ctx.clock())
-        found = (find_card(ctx, channel, user_id, since=earlier_attempt, event_type=CARD_EVENT, payload_key="user_id")
-                 if earlier_attempt else None)
-        ts = found or ctx.slack.chat_postMessage(
-            channel=channel, text=card_view.fallback_text(record["user"]),
-            blocks=render_card(ctx, store, user_id, record),
-            metadata={"event_type": CARD_EVENT, "event_payload": {"user_id": user_id}},
-            unfurl_links=False, unfurl_media=False,
-        )["ts"]
-        store.set_card(user_id, CardRef(channel, ts))
-        return {"posted": ts, "recovered": found is not None}
+    posted = post_once(
+        ctx, Subject(CARD_EVENT, "user_id", user_id), channel,
+        lambda: {"text": card_view.fallback_text(record["user"]), "blocks": render_card(ctx, store, user_id, record)},
+        posted=lambda: (card := store.card(user_id)) and card.ts,
+        record=lambda ts: store.set_card(user_id, CardRef(channel, ts)),
+    )
+    return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already}
 
 
 def update_card(ctx: Context, store: FollowerStore, user_id: str) -> None:
@@ -227,28 +179,19 @@ def post_digests() -> dict[str, Any]:
 def post_digest(ctx: Context, store: FollowerStore, period: int, period_seconds: float) -> bool:
     """One message for ``period``, exactly once; nothing when nobody new came. True when posted."""
     tally = store.tally(period)
-    channel = ctx.settings.followers_channel
-    job = get_current_job()
-    with Lease(ctx.redis, f"follower-digest:{period}", LEASE_SECONDS, token=job.id if job else None) as held:
-        if not held:
-            raise CardBusy(f"digest {period}")
-        if period not in store.pending_periods():  # posted while we waited for the lease
-            return False
-        if tally.new == 0:
-            store.digest_posted(period)
-            return False
-        earlier_attempt = store.note_digest_attempt(period, ctx.clock())
-        found = (find_card(ctx, channel, str(period), since=earlier_attempt, event_type=DIGEST_EVENT,
-                           payload_key="period") if earlier_attempt else None)
-        if not found:
-            text, blocks = digest_view.digest(tally.new, tally.notable, tally.ordinary, tally.likely_bot,
-                                              store.top(period), period * period_seconds,
-                                              (period + 1) * period_seconds)
-            ctx.slack.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False,
-                                       unfurl_media=False,
-                                       metadata={"event_type": DIGEST_EVENT, "event_payload": {"period": str(period)}})
+    if tally.new == 0:
         store.digest_posted(period)
-        return True
+        return False
+
+    def compose() -> dict[str, Any]:
+        text, blocks = digest_view.digest(tally.new, tally.notable, tally.ordinary, tally.likely_bot,
+                                          store.top(period), period * period_seconds, (period + 1) * period_seconds)
+        return {"text": text, "blocks": blocks}
+
+    posted = post_once(ctx, Subject(DIGEST_EVENT, "period", str(period)), ctx.settings.followers_channel, compose,
+                       posted=lambda: period not in store.pending_periods(),
+                       record=lambda ts: store.digest_posted(period))
+    return not posted.already
 
 
 # -- buttons -----------------------------------------------------------------------------------------

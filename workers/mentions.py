@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from birdhouse.errors import XRateLimited, XUnavailable
 from birdhouse.models import Mention
-from birdhouse.store import Event, Lease
+from birdhouse.store import Event
 from birdhouse.store.events import MENTION
 from workers import cards
 from workers.context import Context, current
-from workers.pacing import next_poll_delay, overlap_since_id
-from workers.scheduler import Periodic, reschedule
+from workers.pacing import overlap_since_id
+from workers.polling import run_poll
+from workers.scheduler import Periodic
 from workers.triage import triage
-
-log = logging.getLogger(__name__)
 
 POLL = Periodic("poll-mentions", "workers.mentions.poll", interval=lambda settings: settings.poll_interval)
 PAGE_SIZE = 100
@@ -27,27 +24,11 @@ FIRST_RUN_LOOKBACK = timedelta(hours=24)  # a first run shows the last day, not 
 
 
 def poll() -> dict[str, Any]:
-    """The periodic job. One runs at a time; it always sets its own next run."""
+    """The periodic job: new mentions in, cards queued, and lost cards handed back."""
     ctx = current()
-    with Lease(ctx.redis, f"job:{POLL.name}", POLL.timeout) as held:
-        if not held:
-            return {"skipped": "another poll is running"}
-        delay = ctx.settings.poll_interval
-        try:
-            summary = fetch_new_mentions(ctx)
-            delay = next_poll_delay(ctx.settings.poll_interval, ctx.ratelimits.get("mentions"), ctx.clock())
-        except XRateLimited as exc:
-            log.warning("X rate limit on mentions; polling again after %s", datetime.fromtimestamp(exc.reset_at, UTC))
-            delay = max(exc.reset_at - ctx.clock() + 1.0, ctx.settings.poll_interval)
-            summary = {"rate_limited_until": exc.reset_at}
-        except XUnavailable as exc:
-            log.warning("X unavailable (%s); polling again in %ss", exc, delay)
-            summary = {"unavailable": str(exc)}
-        finally:
-            reschedule(ctx.redis, POLL.name, delay, ctx.clock)
-        summary["requeued"] = cards.requeue_unposted(ctx)
-        summary["next_poll_in"] = round(delay, 1)
-        return summary
+    summary = run_poll(ctx, POLL, "mentions", lambda: fetch_new_mentions(ctx))
+    summary["requeued"] = cards.requeue_unposted(ctx)
+    return summary
 
 
 def fetch_new_mentions(ctx: Context) -> dict[str, Any]:

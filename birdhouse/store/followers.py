@@ -34,7 +34,6 @@ class FollowerStore:
     SEEDED = "bh:followers:seeded"  # set once the first run recorded the existing audience
     UNPOSTED = "bh:followers:unposted"  # set: notable followers whose card is not in Slack yet
     PERIODS = "bh:followers:periods"  # set: digest periods with tallies not yet posted
-    NOT_ENROLLED = "bh:followers:not_enrolled"  # set while X refuses follower lookup at this access level
 
     def __init__(self, connection: redis.Redis) -> None:
         self.connection = connection
@@ -107,15 +106,7 @@ class FollowerStore:
             pipe.hset(self._key(user_id) + ":card", mapping={"channel": card.channel, "ts": card.ts})
             pipe.expire(self._key(user_id) + ":card", RETENTION_SECONDS)
             pipe.srem(self.UNPOSTED, user_id)
-            pipe.delete(self._key(user_id) + ":posting")
             pipe.execute()
-
-    def note_post_attempt(self, user_id: str, at: float) -> float | None:
-        """As MentionStore.note_post_attempt: None the first time, else when the first unconfirmed try was."""
-        key = self._key(user_id) + ":posting"
-        if self.connection.set(key, repr(at), nx=True, ex=RETENTION_SECONDS):
-            return None
-        return float(self.connection.get(key))
 
     # -- what people did on the card ---------------------------------------------------------------
     def outcomes(self, user_id: str) -> dict[str, str]:
@@ -141,20 +132,5 @@ class FollowerStore:
         ids = [member.decode() for member in self.connection.zrevrange(f"bh:followers:period:{period}:top", 0, -1)]
         return [record for record in map(self.get, ids) if record is not None]
 
-    def note_digest_attempt(self, period: int, at: float) -> float | None:
-        key = f"bh:followers:period:{period}:posting"
-        if self.connection.set(key, repr(at), nx=True, ex=RETENTION_SECONDS):
-            return None
-        return float(self.connection.get(key))
-
     def digest_posted(self, period: int) -> None:
         self.connection.srem(self.PERIODS, period)
-
-    # -- access level ------------------------------------------------------------------------------
-    def note_not_enrolled(self) -> bool:
-        """True the first time X refuses follower lookup (so it is logged once), False after."""
-        return bool(self.connection.set(self.NOT_ENROLLED, 1, nx=True))
-
-    def clear_not_enrolled(self) -> bool:
-        """True when X had refused follower lookup until now."""
-        return bool(self.connection.delete(self.NOT_ENROLLED))

@@ -72,20 +72,8 @@ class MentionStore:
             pipe.hset(self._key(mention_id) + ":card", mapping={"channel": card.channel, "ts": card.ts})
             pipe.set(f"bh:card:{card.channel}:{card.ts}", mention_id)
             pipe.srem(self.UNPOSTED, mention_id)
-            pipe.delete(self._key(mention_id) + ":posting")
             pipe.execute()
 
     def mention_for_card(self, channel: str, ts: str) -> str | None:
         raw = self.connection.get(f"bh:card:{channel}:{ts}")
         return raw.decode() if raw else None
-
-    def note_post_attempt(self, mention_id: str, at: float) -> float | None:
-        """Record that a card post is about to be sent; return the time of the first unconfirmed attempt.
-
-        An earlier attempt means a worker may have died between Slack accepting the card and us recording it.
-        The first attempt is kept, so a search for the card always starts early enough.
-        """
-        key = self._key(mention_id) + ":posting"
-        if self.connection.set(key, repr(at), nx=True):
-            return None
-        return float(self.connection.get(key))

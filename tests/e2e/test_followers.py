@@ -333,12 +333,12 @@ def test_without_follower_lookup_it_says_so_once_and_mentions_keep_flowing(build
     author = ordinary(stack, "dana")
     stack.x.post(author["id"], "@acme where is my order?")
 
-    with caplog.at_level(logging.WARNING, logger="workers.followers"):
+    with caplog.at_level(logging.WARNING, logger="workers.polling"):
         poll(stack)
         poll(stack)
     stack.poll_mentions()
 
-    warnings = [r.getMessage() for r in caplog.records if r.name == "workers.followers"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "workers.polling"]
     assert len(warnings) == 1 and "does not include follower lookup" in warnings[0]
     assert next_due(stack.redis, "poll-followers") == pytest.approx(stack.ctx.clock.now + 6 * HOUR, abs=1)
     assert len(stack.slack.messages(MENTIONS)) == 1

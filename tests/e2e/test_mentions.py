@@ -12,7 +12,7 @@ import time
 from rq.registry import StartedJobRegistry
 
 from emulators.http import Fault
-from tests.conftest import MENTIONS, Stack
+from tests.conftest import Stack
 from workers.mentions import fetch_new_mentions
 from workers.queues import DEFAULT, queue
 
@@ -137,7 +137,7 @@ def test_a_worker_killed_mid_post_leaves_exactly_one_card(stack: Stack, tmp_path
                               env={**os.environ, **stack.environment}, cwd=tmp_path, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: stack.redis.exists(f"bh:mention:{post['id']}:posting"))
+        _wait_for(lambda: stack.redis.exists(f"bh:posting:birdhouse_mention:{post['id']}"))
         time.sleep(0.3)
     finally:
         _kill_with_children(worker)
@@ -162,7 +162,7 @@ def test_a_card_the_queue_gave_up_on_is_posted_by_the_next_poll(stack: Stack):
     # Time passes: RQ gives up (retries exhausted, the failed job expires) and our queued marker lapses.
     scheduled = queue(stack.redis, DEFAULT).scheduled_job_registry
     scheduled.remove(f"card-{post['id']}", delete_job=True)
-    stack.redis.delete(f"bh:mention:{post['id']}:queued")
+    stack.redis.delete(f"bh:queued:card-{post['id']}")
 
     stack.poll_mentions()
 

@@ -1,0 +1,112 @@
+"""Posting to Slack exactly once: mention cards, follower cards, digests and cases alike.
+
+Slack has no idempotency key, and its answer can be lost after it posted (a worker killed, a dropped
+connection). So every Birdhouse message carries metadata naming its subject, a post runs under a lease,
+and the first unconfirmed attempt is noted before Slack is asked. A retry that finds such an attempt looks
+for the message in the channel's history by its metadata before posting again.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rq import get_current_job
+from slack_sdk.errors import SlackApiError
+
+from birdhouse.store import Lease
+from workers.context import Context
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 180.0  # longer than one Slack call, its timeout and a few 429 waits
+ATTEMPT_TTL_SECONDS = 7 * 86400
+
+
+class PostBusy(Exception):
+    """Another worker is posting this message right now; RQ retries the job later."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a message is about, as its metadata says: ``event_payload[key] == id`` under ``event_type``."""
+
+    event_type: str
+    key: str
+    id: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.event_type}:{self.id}"
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return {"event_type": self.event_type, "event_payload": {self.key: self.id}}
+
+
+@dataclass(frozen=True)
+class Posted:
+    ts: str | None  # None when it had been posted already and the caller keeps no ts
+    recovered: bool = False  # found in the history after an interrupted attempt
+    already: bool = False  # recorded as posted before this job got to it
+
+
+def post_once(ctx: Context, subject: Subject, channel: str, compose: Callable[[], dict[str, Any]], *,
+              posted: Callable[[], str | bool | None], record: Callable[[str], None],
+              thread_ts: str | None = None) -> Posted:
+    """Post ``compose()`` (``text``, ``blocks``) to ``channel`` unless ``posted()`` says it is there, and
+    ``record`` the new message's ts, all under the subject's lease."""
+    job = get_current_job()
+    with Lease(ctx.redis, f"post:{subject.name}", LEASE_SECONDS, token=job.id if job else None) as held:
+        if not held:
+            raise PostBusy(subject.name)
+        if done := posted():
+            return Posted(done if isinstance(done, str) else None, already=True)
+        attempt = f"bh:posting:{subject.name}"
+        earlier = _note_attempt(ctx, attempt)
+        found = find_message(ctx, channel, subject, since=earlier, thread_ts=thread_ts) if earlier else None
+        ts = found or ctx.slack.chat_postMessage(channel=channel, thread_ts=thread_ts, metadata=subject.metadata,
+                                                 unfurl_links=False, unfurl_media=False, **compose())["ts"]
+        record(ts)
+        ctx.redis.delete(attempt)
+        return Posted(ts, recovered=found is not None)
+
+
+def _note_attempt(ctx: Context, key: str) -> float | None:
+    """Note an attempt; return when the first unconfirmed one was, or None when this is the first. The first
+    is kept, so a search always starts early enough."""
+    if ctx.redis.set(key, repr(ctx.clock()), nx=True, ex=ATTEMPT_TTL_SECONDS):
+        return None
+    return float(ctx.redis.get(key))
+
+
+def find_message(ctx: Context, channel: str, subject: Subject, since: float,
+                 thread_ts: str | None = None) -> str | None:
+    """The ts of a message about ``subject`` posted after ``since``, or None. With ``thread_ts`` that thread is
+    searched too (history lists only top-level messages), after the channel."""
+    listings = [ctx.slack.conversations_history]
+    if thread_ts is not None:
+        listings.append(functools.partial(ctx.slack.conversations_replies, ts=thread_ts))
+    try:
+        for listing in listings:
+            cursor = None
+            while True:
+                page = listing(channel=channel, oldest=f"{since - 1:.6f}", limit=200, include_all_metadata=True,
+                               cursor=cursor)
+                for message in page["messages"]:
+                    metadata = message.get("metadata") or {}
+                    if (metadata.get("event_type") == subject.event_type
+                            and metadata.get("event_payload", {}).get(subject.key) == subject.id):
+                        return message["ts"]
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not page.get("has_more") or not cursor:
+                    break
+        return None
+    except SlackApiError as exc:
+        # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss.
+        # Fail the job: RQ retries, and an operator sees why (usually a missing channels:history scope).
+        log.error("cannot search #%s for %s: %s", channel, subject.name, exc.response.get("error"))
+        raise
