@@ -7,6 +7,7 @@ the WSGI app with a thread pool, so one slow listener does not hold up the other
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,6 +17,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
 EVENTS_PATH = "/slack/events"
+log = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
 
 
@@ -29,7 +31,11 @@ class WebApp:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == EVENTS_PATH:
-            return self.slack(environ, start_response)
+            try:
+                return self.slack(environ, start_response)
+            except ValueError as exc:  # a body that is not the JSON or form Slack sends: nothing ran
+                log.warning("refused a malformed request to %s: %s", EVENTS_PATH, exc)
+                return _json(start_response, "400 Bad Request", {"error": "malformed request body"})
         if path == "/healthz" and method == "GET":
             return self._health(start_response)
         return _json(start_response, "404 Not Found", {"error": "not found"})

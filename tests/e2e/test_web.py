@@ -66,3 +66,11 @@ def test_healthz_answers_ok_while_redis_is_up(stack: Stack):
     url = stack.serve_app()
     with urllib.request.urlopen(url + "/healthz", timeout=3) as answer:
         assert answer.status == 200 and json.loads(answer.read()) == {"ok": True}
+
+
+@pytest.mark.parametrize("body, content_type", [(b"payload=%7Bnot-json", FORM), (b"{not json", "application/json")],
+                         ids=["form", "json"])
+def test_a_signed_but_malformed_body_gets_a_clear_400(stack: Stack, body: bytes, content_type: str):
+    stack.serve_app()
+    response = stack.slack.deliver(body, content_type)
+    assert (response.status, response.json()) == (400, {"error": "malformed request body"})
