@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import urllib.request
 
-from tests.conftest import Stack
+from tests.conftest import ALICE, MENTIONS, Stack, eventually
 
 
 def birdhouse(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd=None) -> subprocess.CompletedProcess:
@@ -62,3 +64,39 @@ def test_check_says_plainly_what_is_wrong(stack: Stack, tmp_path):
     assert "FAIL  Slack: auth.test failed (invalid_auth): check SLACK_BOT_TOKEN" in result.stdout
     assert "FAIL  X: users/me failed" in result.stdout and "X_ACCESS_TOKEN" in result.stdout
     assert "xoxb-wrong" not in result.stdout + result.stderr
+
+
+def test_birdhouse_run_serves_slack_and_works_the_queues_in_one_command(stack: Stack, tmp_path):
+    """A small team's whole deployment: one process polls X, posts cards and answers the buttons."""
+    author = stack.x.add_user("dana")
+    post = stack.x.post(author["id"], "@acme how do I change my delivery address?")
+    port = _free_port()
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "X_", "BIRDHOUSE_"))}
+    process = subprocess.Popen([sys.executable, "-m", "birdhouse", "run", "--port", str(port)],
+                               env={**environment, **stack.environment, "BIRDHOUSE_POLL_INTERVAL": "1"}, cwd=tmp_path,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        [card] = eventually(stack.cards, seconds=20)
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).status == 200
+        stack.slack.request_url = f"http://127.0.0.1:{port}/slack/events"
+
+        assert stack.slack.click(ALICE, MENTIONS, card["ts"], "mention.claim").status == 200
+
+        eventually(lambda: "Claimed by <@U0ALICE>" in json.dumps(stack.slack.message(MENTIONS, card["ts"])),
+                   seconds=10)
+        assert card["metadata"]["event_payload"]["tweet_id"] == post["id"]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_socket_mode_without_an_app_token_says_what_to_set(stack: Stack, tmp_path):
+    result = birdhouse("socket", env=stack.environment, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_APP_TOKEN is not set" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -12,7 +12,7 @@ import time
 from rq.registry import StartedJobRegistry
 
 from emulators.http import Fault
-from tests.conftest import Stack
+from tests.conftest import Stack, eventually
 from workers.mentions import fetch_new_mentions
 from workers.queues import DEFAULT, queue
 
@@ -137,11 +137,11 @@ def test_a_worker_killed_mid_post_leaves_exactly_one_card(stack: Stack, tmp_path
                               env={**os.environ, **stack.environment}, cwd=tmp_path, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: stack.redis.exists(f"bh:posting:birdhouse_mention:{post['id']}"))
+        eventually(lambda: stack.redis.exists(f"bh:posting:birdhouse_mention:{post['id']}"), seconds=15)
         time.sleep(0.3)
     finally:
         _kill_with_children(worker)
-    _wait_for(lambda: len(stack.cards()) == 1)  # Slack did post it
+    eventually(lambda: len(stack.cards()) == 1, seconds=15)  # Slack did post it
     assert stack.ctx.mentions.card(post["id"]) is None  # ...but nobody recorded it
 
     # Later: RQ notices the dead worker's job (its heartbeat stopped) and schedules the retry.
@@ -178,8 +178,3 @@ def _kill_with_children(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _wait_for(condition, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
