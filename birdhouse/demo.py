@@ -22,7 +22,7 @@ from birdhouse.redis_server import PrivateRedis, connect
 from birdhouse.settings import Settings
 from emulators.http import Serving
 from emulators.slack import SlackEmulator
-from emulators.slack.console import watch
+from emulators.slack.console import render, watch
 from emulators.x import TrafficSource, XEmulator
 from slackbot.app import create_app
 from slackbot.web import server
@@ -79,7 +79,9 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None) -> in
         slack.url = slack_serving.start()
         started.append(slack_serving.stop)
 
-        env = environment(x, slack, redis_url)
+        # Quick enough to watch: new followers every 15 s, and a digest of the others every 2 minutes.
+        env = {**environment(x, slack, redis_url), "BIRDHOUSE_FOLLOWER_POLL_INTERVAL": "15",
+               "BIRDHOUSE_DIGEST_PERIOD": "120"}
         settings = Settings.load(environ=env, dotenv=None)
         connection = connect(redis_url)
         web = server(create_app(settings, connection), connection, "127.0.0.1", 0)
@@ -128,6 +130,10 @@ def _teammates_at_work(slack: SlackEmulator, stop: threading.Event, out) -> None
         acted_on.setdefault(kind, mention_id)
         print(f"\n▶ {TEAMMATES[user]} pressed {action.replace('_', ' ')} on the {kind} card for post {mention_id}",
               file=out, flush=True)
+    if stop.wait(4):
+        return
+    answer = slack.slash_command("U0ALICE", "/birdhouse", "stats", MENTIONS)
+    print(f"\n▶ alice typed /birdhouse stats (only she sees the answer)\n{render(answer.json())}", file=out, flush=True)
 
 
 def _stop_process(process: subprocess.Popen) -> None:

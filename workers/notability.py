@@ -25,6 +25,7 @@ _GENERATED_HANDLE = re.compile(r"^[A-Za-z_]+\d{6,}$")  # X's suggested handles: 
 _DEFAULT_AVATAR = "default_profile_images"
 # Points per reach band, smallest band first; the configured notable reach is worth a card by itself.
 _REACH_POINTS = {"2k+": 1, "10k+": 2, "100k+": 3, "1M+": 4}
+GOOD_ACCOUNT_CAP = 2  # activity, ratio and account age together: real, not yet remarkable
 _VERIFIED = {"business": (2, "business verified"), "government": (2, "government verified"),
              "blue": (1, "verified (blue)")}
 
@@ -138,12 +139,16 @@ def assess(user: dict[str, Any], now: float, thresholds: Thresholds, *,
         if hits:
             points.append((2, f"{where} mentions " + ", ".join(f"'{word}'" for word in hits)))
             break  # the field counts once, however many places name it
+    # Signs of a good ordinary account: all are shown, but together they count at most GOOD_ACCOUNT_CAP, since
+    # being active, liked and long-standing makes someone real, not yet someone to single out.
+    good_account = []
     if weekly >= thresholds.active_posts_per_week:
-        points.append((1, f"active: posts ~{weekly:.0f} per week"))
+        good_account.append((1, f"active: posts ~{weekly:.0f} per week"))
     if followers >= thresholds.ratio_min_followers and followers >= thresholds.healthy_ratio * max(following, 1):
-        points.append((1, f"followed by {followers / max(following, 1):.0f}× as many as they follow"))
+        good_account.append((1, f"followed by {followers / max(following, 1):.0f}× as many as they follow"))
     if created_at is not None and now - created_at >= thresholds.established_years * 365.25 * DAY:
-        points.append((1, f"on X for {_years(now - created_at)}"))
+        good_account.append((1, f"on X for {_years(now - created_at)}"))
+    points += [(value if rank < GOOD_ACCOUNT_CAP else 0, text) for rank, (value, text) in enumerate(good_account)]
 
     signals = bot_signals(user, now, thresholds)
     score = sum(value for value, _ in points)

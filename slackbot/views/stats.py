@@ -46,10 +46,14 @@ def _field(label: str, value: str) -> dict[str, str]:
     return {"type": "mrkdwn", "text": f"*{label}*\n{value}"}
 
 
+UNCOUNTABLE_KINDS = {"praise", "noise", "spam", "other"}  # "3 praise", not "3 praises"
+
+
 def kinds_text(stats: Stats) -> str:
     kinds = sorted(stats.mentions_by_kind.items(),
                    key=lambda pair: KIND_ORDER.index(pair[0]) if pair[0] in KIND_ORDER else len(KIND_ORDER))
-    return ", ".join(plural(count, kind) for kind, count in kinds) or "none"
+    return ", ".join(plural(count, kind, kind if kind in UNCOUNTABLE_KINDS else None)
+                     for kind, count in kinds) or "none"
 
 
 def summary(stats: Stats, sla_minutes: float, block_prefix: str = "") -> list[dict[str, Any]]:

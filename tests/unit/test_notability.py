@@ -129,3 +129,9 @@ def test_an_established_account_says_how_long() -> None:
 def test_the_assessment_survives_a_round_trip_through_storage() -> None:
     result = assess(user(followers=48_200), NOW, THRESHOLDS)
     assert Notability.from_dict(result.to_dict()) == result
+
+
+def test_a_good_ordinary_account_is_not_notable_by_that_alone() -> None:
+    result = assess(user(followers=1_500, following=300, tweets=9_000, age_days=2_000), NOW, THRESHOLDS)
+    assert result.verdict != NOTABLE
+    assert result.score == 2  # active, well followed and long-standing count two points together
