@@ -89,8 +89,9 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None) -> in
         started.append(web.close)
         slack.request_url = f"http://127.0.0.1:{web.effective_port}/slack/events"
 
+        # A session of its own: Ctrl-C reaches only the demo, which then stops everything in order.
         worker = subprocess.Popen([sys.executable, "-m", "birdhouse", "--log-level", "WARNING", "worker"],
-                                  env={**os.environ, **env}, cwd=data_dir)
+                                  env={**os.environ, **env}, cwd=data_dir, start_new_session=True)
         started.append(lambda: _stop_process(worker))
 
         print(_banner(x, slack, slack.request_url, data_dir), file=out, flush=True)

@@ -70,6 +70,7 @@ class PrivateRedis:
              "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--save", "", "--daemonize", "no",
              "--logfile", "redis.log"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C stops Birdhouse, which stops this server after its own work
         )
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not answers(self.url):
