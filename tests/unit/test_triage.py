@@ -194,3 +194,45 @@ def test_verdict_round_trips_through_json():
 
 def test_empty_or_missing_text_is_noise_not_an_error():
     assert triage({"id": "9"}).noise
+
+
+@pytest.mark.parametrize("text", [
+    "@acme ok but why does it take so long",  # seen in the demo's traffic
+    "Wow @acme, 45 minutes on hold and then the call dropped. Truly world-class service.",
+    "@OrbitTelecom paying for 900mb fibre, speedtest says 41. hmm",  # no complaint word, a figure far below the promise
+    "@StratusCloud pricing page says one thing, invoice says another",
+    "@acme was promised a refund in 5 days, still nothing after three weeks",
+    "@acme app keeps crashing when I open settings",
+    "@acme my order never arrived",
+])
+def test_problems_without_complaint_words_and_sarcasm_without_problem_words_are_complaints(text):
+    verdict = triage(post(text))
+    assert verdict.complaint and verdict.kind == "complaint"
+    assert not verdict.praise
+    assert verdict.reasons["complaint"] and not verdict.reasons["complaint"][0].startswith("worded like")
+
+
+def test_a_figure_far_below_a_promise_is_named_on_the_card():
+    verdict = triage(post("@OrbitTelecom paying for 900mb fibre, speedtest says 41. hmm"))
+    assert "expected 900, got 41" in verdict.reasons["complaint"]
+
+
+def test_a_curt_verdict_after_a_bad_event_is_sarcasm_but_after_good_news_is_praise():
+    sarcastic = triage(post("@BrewlyCoffee found a hair in my croissant. Lovely."))
+    assert sarcastic.complaint and not sarcastic.praise
+    assert any("after a plain statement" in reason for reason in sarcastic.reasons["complaint"])
+    genuine = triage(post("@HarborHome sofa arrived a day early. lovely."))
+    assert genuine.praise and not genuine.complaint
+
+
+def test_praise_for_getting_better_is_praise():
+    verdict = triage(post("Been using @acme for a year now and it just keeps getting better"))  # seen in the demo's traffic
+    assert verdict.praise and not verdict.complaint and verdict.kind == "praise"
+
+
+@pytest.mark.parametrize("text", [
+    "@BrewlyCoffee whoever designed the new cups, they don't leak at all. thank you",  # a problem that does not happen
+    "@NimbusAir is online check-in open 24 hours before departure?",  # words alone ("hours") are not enough
+])
+def test_no_problem_is_no_complaint(text):
+    assert not triage(post(text)).complaint

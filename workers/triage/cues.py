@@ -41,8 +41,19 @@ _PROBLEM_WORDS = (
     r"slow(?:er)?|lag(?:s|gy|ging)?|throttled|stuck|snapped|scratched|fro(?:ze|zen)|freezing|overbooked|bumped|"
     r"ignor(?:ed|es|ing)|lied|hung up|rip(?:ped)? off|robbery|(?:zero|no|without (?:any )?)(?:notice|warning)|"
     r"without telling|doubled|tripled|price (?:rise|hike|increase)|(?:go|goes|went|gone) up|(?:can't|never) get through|"
-    r"worse|removed|delet(?:ed|ing) my|spill(?:ed|t)?|threw|thrown"
+    r"worse|removed|delet(?:ed|ing) my|spill(?:ed|t)?|threw|thrown|"
+    # product failures and bad states, named without a complaint word
+    r"keeps? (?:crashing|rebooting|restarting|dropping|freezing|failing|disconnecting|cutting out|logging me out|buffering)|"
+    r"reboot(?:s|ing)|drop(?:s|ping|ped) (?:out|off)|cut(?:s|ting)? out|won't (?:load|start|turn on|connect|open)|"
+    r"unreachable|refused|rejected|(?:over|under)charg\w*|short[- ]?changed|no[- ]show|never (?:showed|turned up)|"
+    r"nowhere to be (?:found|seen)|someone else's|flood(?:ed|ing)|sewage|mou?ldy?|stale|undercooked|raw|expired|"
+    r"chipped|cracked|stained|dented|impossible|pushed back|rescheduled (?:again|twice)|rate limit(?:s|ed|ing)?|"
+    r"blocking|(?:eaten|ate) (?:my|two|three|all)|loops? me|gone missing|went missing|shrugged"
 )
+# "Paying for 900 Mb, speedtest says 41": a promise, then a figure far below it.
+_PROMISE = re.compile(r"\b(?:paying for|paid for|promised|advertised|contract says|supposed to (?:be|get)|up to|guaranteed)\b"
+                      r"\D{0,30}?(?P<promised>\d[\d,.]*)")
+_FIGURE = re.compile(r"\d[\d,.]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +100,27 @@ CUES: tuple[Cue, ...] = (
          r"(?:that|this|it) (?:acceptable|possible|ok)|do you even|hard can it be)\b|\bwhat(?:'s| is) the point\b"
          r"|\bcome on\b|\bexplain (?:that|this)\b|\b(?:takes?|taking) (?:so long|forever|ages)\b", "asks '{}' of a problem"),
     # "no lag", "not a single drop": a problem that did not happen.
-    _cue("complaint", "problem", r"(?<!\bno )(?<!\bnot )\b(?:" + _PROBLEM_WORDS + r")\b", "reports '{}'"),
+    _cue("complaint", "problem", r"(?<!\bno )(?<!\bnot )(?<!\bdon't )(?<!\bdoesn't )\b(?:" + _PROBLEM_WORDS + r")\b", "reports '{}'"),
     _cue("complaint", "waited", r"\b(?:\d+|an?|two|three|four|five|six|several|many|fifty \w+) (?:min(?:ute)?s?|"
-         r"hours?|hrs?|days?|weeks?|months?)\b(?: \w+)? (?:on hold|waiting|later|delay|with no|without|no )"
+         r"hours?|hrs?|days?|weeks?|months?|calls|emails|attempts|tries)\b(?: \w+)? (?:on hold|waiting|later|delay|with no|without|no |"
+         r"on the (?:phone|tarmac|plane|runway|line)|queu(?:e)?ing|in (?:a|the) queue|to (?:get|find|fix|reach|sort|answer)\b)"
          r"|\b(?:waited|waiting|on hold|been) (?:for )?(?:\d+|an?|two|three|four|five|six) (?:min|hour|day|week|month)",
          "waited '{}'"),
+    # What was promised or expected against what happened: "pricing page says one thing, invoice
+    # says another", "still waiting", "not what I ordered", "was promised a callback".
+    _cue("complaint", "expectation", r"\b(?:says? one thing|(?:all|a|three|two|\d+) different (?:amounts?|prices?|"
+         r"answers?|balances?|things|figures|bills)|(?:shows?|says?|quoted|charged) (?:me )?a different|"
+         r"not what i (?:ordered|paid for|asked for|booked)|was (?:promised|told (?:it|i|we|that))|supposed to (?:be|arrive|"
+         r"come|get|have|take)|still (?:waiting|nothing|no sign|not (?:fixed|sorted|here|arrived|working))|"
+         r"back where i started|instead of (?:the|my|what)|(?:only|just) (?:took|takes) (?:me )?\d+|"
+         r"(?:at|to) \d+% of (?:the|what)|(?:hours?|days?|weeks?) (?:and|later and) (?:still|nothing)|"
+         r"(?:ages|forever|all day) (?:and|for)|or (?:else )?i'm (?:leaving|going))\b", "expected otherwise: '{}'"),
+    # Sarcasm that needs no problem word: "so nice of your driver to leave my fridge in the rain",
+    # "only took 6 calls", "really intuitive" after a complaint, "love paying £4 for…".
+    _cue("complaint", "sarcasm_soft", r"\b(?:so (?:nice|kind|thoughtful|good) of (?:you|your)|really (?:intuitive|clears "
+         r"things up|helpful of you|reassuring)|love (?:paying|being|waiting|having to|how (?:you|your|i))|said no one|"
+         r"good to know|what a (?:surprise|shock)|at least the|who knew|top tier|world[- ]class|iconic|great cardio|"
+         r"really (?:top|first) class|stellar|standards)\b", "sarcastic '{}'"),
     _cue("complaint", "keeps_happening", r"\b(?:again|(?:third|fourth|fifth|\d+(?:st|nd|rd|th)) time|every (?:single )?"
          r"(?:time|day|morning|evening|week|month)|another)\b", "says '{}'"),
     _cue("complaint", "nobody_helps", r"\b(?:no one|nobody|no-one|not a single)\b|\bnever (?:replied|answered|called)",
@@ -148,13 +175,56 @@ class CueMatch:
     vetoes: frozenset[str] = frozenset()  # labels it rules out, whatever the model says (wins over asserts)
 
 
+# A curt verdict closing a post that praised nothing before it: "found a hair in my croissant.
+# Lovely.", "the toilet was flooding. great". Genuine praise rarely ends on one word alone after
+# a plain statement of events, but it can ("arrived a day early. lovely."): a feature, not a rule.
+_CURT_TAG = re.compile(r"[.!?,;:\-]\s*(?P<quote>(?:really |just |truly |how |oh )?(?:lovely|great|fantastic|brilliant|"
+                       r"perfect|superb|wonderful|amazing|nice|cheers|thanks(?: a lot| for that| again)?|love (?:that|it|this)"
+                       r"|classic|cool|marvellous|splendid|bravo|impressive|outstanding|excellent|fab|10/10|great stuff)"
+                       r"(?: (?:service|work|stuff|job|engineering))?)[.!]*\s*(?:[🙃🙄😒👏😂🤡]\s*)*$")
+_GOOD_NEWS = re.compile(r"\b(?:early|on time|free|quick(?:ly)?|fast|already|ahead of|arrived|sorted|fixed|helped|back up"
+                        r"|refund(?:ed)? (?:came|arrived)|(?:in|within) (?:minutes|seconds)|same day|next day|upgraded|waived|found (?:my|it|our)"
+                        r"|not a single|no (?:lag|issues?|problems?|fuss)|zero|turned up|just works|works (?:perfectly|great|fine))\b")
+_MIN_WORDS_BEFORE_TAG = 4
+
+
+def _curt_tag(lower: str) -> CueMatch | None:
+    match = _CURT_TAG.search(lower)
+    if not match:
+        return None
+    before = lower[:match.start()]
+    if len(before.split()) < _MIN_WORDS_BEFORE_TAG or _PRAISE.search(before) or _GOOD_NEWS.search(before):
+        return None
+    return CueMatch("complaint", "curt_tag", f"sarcastic '{' '.join(match.group('quote').split())[:30]}' after a plain statement")
+
+
+def _shortfall(lower: str) -> CueMatch | None:
+    """A promised figure, then a later one below half of it: "paying for 900mb, speedtest says 41"."""
+    promise = _PROMISE.search(lower)
+    if not promise:
+        return None
+    try:
+        promised = float(promise.group("promised").replace(",", "").rstrip("."))
+        for figure in _FIGURE.finditer(lower, promise.end()):
+            got = float(figure.group(0).replace(",", "").rstrip("."))
+            if 0 <= got < promised / 2:
+                return CueMatch("complaint", "shortfall", f"expected {promise.group('promised').rstrip('.,')}, got {figure.group(0).rstrip('.,')}")
+    except ValueError:
+        return None
+    return None
+
+
 def find_cues(text: PostText) -> tuple[CueMatch, ...]:
-    """Every cue found in the post, in `CUES` order, one match per cue, then the tone cues."""
+    """Every cue found in the post, in `CUES` order, one match per cue, then the computed cues,
+    then the tone cues."""
     found = []
     for cue in CUES:
         match = cue.pattern.search(text.lower)
         if match:
             found.append(CueMatch(cue.label, cue.name, cue.explain(match)))
+    for computed in (_curt_tag(text.lower), _shortfall(text.lower)):
+        if computed:
+            found.append(computed)
     return (*found, *_tone_cues(text.lower, found))
 
 

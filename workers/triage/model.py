@@ -35,8 +35,12 @@ def sigmoid(z: float) -> float:
 def base_features(text: PostText, cues: tuple[CueMatch, ...]) -> frozenset[str]:
     """What every model sees: which cues fired, which words and word pairs the post uses."""
     tokens = text.tokens
+    # Absence is evidence too, and a linear model cannot see it unless told: a post with no
+    # complaint cue at all ("at the gate, flight to Rome on time") should need more from its words.
+    absent = [] if any(cue.label == "complaint" for cue in cues) else [_CUE_PREFIX + "no_complaint_cue"]
     return frozenset(
-        [_CUE_PREFIX + cue.name for cue in cues]
+        absent
+        + [_CUE_PREFIX + cue.name for cue in cues]
         + [_WORD_PREFIX + token for token in tokens]
         + [_BIGRAM_PREFIX + first + " " + second for first, second in zip(tokens, tokens[1:])]
     )
