@@ -9,10 +9,10 @@
    exactly as tools/train_triage.py does, on the other nine folds; then (a) that model alone and
    (b) the whole `triage()` pipeline, with the shipped brand models on top, label the held-out fold.
    Counts are pooled over the ten folds.
-2. Brand mentions, three held-out splits of tests/fixtures/brand_mentions.jsonl, never trained or
+2. Brand mentions, four held-out splits of tests/fixtures/brand_mentions.jsonl, never trained or
    tuned on and labelled by the shipped weights: `test` (the first writer's posts), `heldout2`
-   (a second writer's) and `heldout3` (a third's); the last two were written and committed before
-   any model output on them was seen. Label figures are over
+   (a second writer's), `heldout3` (a third's) and `heldout4` (a fourth's); the last three were
+   written and committed before any model output on them was seen. Label figures are over
    English posts; other languages are scored on being recognised and left unranked.
 3. 5-fold cross-validation on the brand-mention train split: the figure to tune against. `--dev`
    prints only this one, so that tuning never shows a held-out figure.
@@ -37,7 +37,7 @@ from workers.triage import triage
 from workers.triage.model import TriageModel, shipped_model
 from workers.triage.result import LABELS
 
-HELD_OUT_SPLITS = ("test", "heldout2", "heldout3")
+HELD_OUT_SPLITS = ("test", "heldout2", "heldout3", "heldout4")
 CV_FOLDS = 10
 DEV_FOLDS = 5
 

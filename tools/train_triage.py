@@ -10,8 +10,8 @@ Training data:
 - the general complaint model: complaints-2019 (Preoţiuc-Pietro et al., ACL 2019), all 3,449
   tweets; read from ../shared/datasets/complaints-2019/complaints.csv, never copied;
 - the question, complaint and praise models: the English posts of the `train` split of
-  tests/fixtures/brand_mentions.jsonl. The `test`, `heldout2` and `heldout3` splits are never read
-  here: they are the held-out sets of tools/eval_triage.py.
+  tests/fixtures/brand_mentions.jsonl. The `test`, `heldout2`, `heldout3` and `heldout4` splits are
+  never read here: they are the held-out sets of tools/eval_triage.py.
 """
 
 import csv

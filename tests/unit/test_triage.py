@@ -236,3 +236,49 @@ def test_praise_for_getting_better_is_praise():
 ])
 def test_no_problem_is_no_complaint(text):
     assert not triage(post(text)).complaint
+
+
+@pytest.mark.parametrize("text", [
+    "@SkylarkAir paid for extra legroom and got it",  # a positive outcome after "paid for"
+    "@OrbitTelecom paying for 500 and getting 530 on the speedtest, not complaining",
+    "@ParceloHQ your driver waited while I ran down 5 floors. hero",  # "ran down" is no outage
+    "@VoltMobile 3 years with you and never had a dropped call",
+    "@acme the new app is so much faster",
+    "@acme switched to you last month, no regrets",
+    "@acme can't fault it",
+    "@acme thank you for sorting my refund so fast",
+])
+def test_praise_without_classic_praise_words_is_praise(text):
+    verdict = triage(post(text))
+    assert verdict.praise and not verdict.complaint and verdict.kind == "praise"
+    assert not verdict.reasons["praise"][0].startswith("worded like")
+
+
+def test_a_kept_promise_is_named_on_the_card():
+    assert "got what was paid for" in triage(post("@SkylarkAir paid for extra legroom and got it")).reasons["praise"]
+
+
+def test_emoji_only_appreciation_is_praise_but_other_emoji_are_noise():
+    verdict = triage(post("@KettleRail 👏👏👏"))
+    assert verdict.praise and verdict.kind == "praise" and verdict.ranked
+    assert triage(post("@BrewlyCoffee ☕")).kind == "noise"
+
+
+@pytest.mark.parametrize("text", [
+    "@acme can I get a redelivery for tomorrow? thanks",
+    "@MossPharmacy do you do flu jabs without an appointment? thank you!",
+    "@HarborHome would love to know if the green armchair is coming back",
+])
+def test_thanks_closing_a_request_is_not_praise(text):
+    verdict = triage(post(text))
+    assert verdict.question and not verdict.praise
+
+
+@pytest.mark.parametrize("text", [
+    "@acme not great tbh",  # negated praise words
+    "@FernBank impressive how you can lose a cheque I handed over in person",
+    "@acme site is down again",
+])
+def test_negated_and_sarcastic_praise_words_are_complaints(text):
+    verdict = triage(post(text))
+    assert verdict.complaint and not verdict.praise

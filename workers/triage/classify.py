@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from .cues import find_cues, noise_reasons, spam_score
+from .cues import PRAISE_EMOJI, find_cues, noise_reasons, spam_score
 from .language import detect_language
 from .model import TriageModel, shipped_model
 from .priority import priority
@@ -19,7 +19,8 @@ def triage(post: dict, author: dict | None = None, *, model: TriageModel | None 
     model = model or shipped_model()
     text = read_post_text(post.get("text") or "")
     language = detect_language(text.lower, text.words, post.get("lang"))
-    ranked = language == "en"
+    # Emoji with no words are no language, but "@brand 👏👏" is praise all the same.
+    ranked = language == "en" or (not text.words and bool(PRAISE_EMOJI.search(text.lower)))
     referenced = frozenset(ref.get("type") for ref in post.get("referenced_tweets") or ())
 
     spam_level, spam_signs = spam_score(text)

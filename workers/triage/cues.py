@@ -6,7 +6,9 @@ decides how much each one counts, see `model.py`), and their reasons explain its
 Three cues judge how praise words and problems meet (`_tone_cues`) and overrule the model,
 because a few hundred labelled posts teach it their wording more than what praise is: praise
 words with no sign of a problem are praise and not a complaint; about a problem they are irony,
-a complaint and not praise; with a "but" they are a mixed review, both.
+a complaint and not praise; with a "but" they are a mixed review, both. Two more only veto praise:
+thanks that closes a request ("can I get a redelivery? thanks") and a curt one-word verdict after a
+plain statement of events ("found a hair in my croissant. Lovely.").
 Spam and noise are decided by cues alone (`spam_score`, `noise_reasons`): they are rare in the
 data and their signs are mechanical.
 """
@@ -21,18 +23,22 @@ _CLAUSE_START = r"(?:^|[.!?]\s+|\b(?:hi|hello|hey|hiya|quick one|so|also|and)\b[
 _PRAISE_WORDS = (
     # "thanks in advance", "I'd appreciate it if" and "the best way to" ask for something: they
     # thank nobody for anything yet.
-    r"(?:thank(?:s| you| u)|thx|ty)(?! in advance)|cheers|appreciate[ds]?(?! it if)|grateful|kudos|shout ?out|respect|props|love[ds]?|loving"
-    r"|great|amazing|brilliant|excellent|fantastic|outstanding|incredible|lovely|perfect(?:ion)?"
+    r"(?:thank(?:s| you| u)|thx|ty)(?! in advance)|cheers|appreciate[ds]?(?! it if)|grateful|kudos|shout ?out|respect|props"
+    r"|(?<!would )(?<!'d )love[ds]?|loving|(?<!would be )great|amazing|brilliant|excellent|fantastic|outstanding|incredible|lovely|perfect(?:ion)?"
     r"|delicious|impress(?:ed|ive)|best(?! way)|awesome|superb|wonderful|legends?|you rock|well done|nice one"
     r"|smooth(?:est)?|painless|helpful|so kind|friendly|recommend|game changer|top service|never disappoints"
     r"|above and beyond|better than expected|restored my faith|what more could you want|made (?:my|our) (?:day|morning|trip)"
     r"|spot on|delighted|happy with|well worth|fab|gorgeous|genius|flawless(?:ly)?|nice work|good job|great job"
     r"|fair play|saved (?:my|our|the) (?:day|night|bacon|trip)|made (?:my|our) (?:week|night|holiday)|10/10|chef's kiss"
     r"|(?:keeps|just keeps) (?:getting better|improving)"
+    # compliments with no classic praise word that nobody uses about a failure
+    r"|hero(?:es)?|life ?savers?|hats off|big up|(?:can't|cannot|couldn't) fault|no regrets|worth every penny"
+    r"|credit to (?:you|your|the|whoever)|top notch|chuffed|thrilled|blown away|(?:so|very|really|super) (?:pleased|happy)"
+    r"|pleased with|made up with|class act|beautiful|(?:unreasonably|genuinely|honestly|well) (?:pleased|happy|impressed)"
 )
-_PRAISE_EMOJI = r"🙏|❤️|❤|🙌|🔥|👍|😍|👏|✨|💯|🥰|😊|✈️|👌|🥳|🥹|😻|🤩"
+_PRAISE_EMOJI = r"🙏|❤️|❤|🙌|🔥|👍|😍|👏|✨|💯|🥰|😊|✈️|👌|🥳|🥹|😻|🤩|🫶|💙|💚|💜|🧡|💛|♥️|🏆|🌟|⭐"
 _PROBLEM_WORDS = (
-    r"broken|down|outage|crash(?:es|ed|ing)?|not (?:working|work|sending|loading)|(?:doesn't|won't|didn't|can't|couldn't|cannot) "
+    r"broken|(?<!ran )(?<!run )(?<!came )(?<!sat )(?<!put )(?<!wrote )(?<!calmed )down(?! (?:to|the|a|my|floors?|stairs)\b)|outage|crash(?:es|ed|ing)?|not (?:working|work|sending|loading)|(?:doesn't|won't|didn't|can't|couldn't|cannot) "
     r"(?:work|open|load|let|find|get|log|pay|receive|send|connect|access|understand)|fail(?:s|ed|ing)?|error|bug|lost|losing|missing|damaged|crushed|"
     r"soaked|wrong|late|delay(?:ed|s)?|cancel(?:l)?ed|declined|blocked|(?:over|double )?charg(?:e|ed|es|ing)|charged? (?:me|us)|"
     r"double charged|refund|no (?:signal|reply|response|update|explanation|info|one|water)|on hold|"
@@ -44,11 +50,12 @@ _PROBLEM_WORDS = (
     r"worse|removed|delet(?:ed|ing) my|spill(?:ed|t)?|threw|thrown|"
     # product failures and bad states, named without a complaint word
     r"keeps? (?:crashing|rebooting|restarting|dropping|freezing|failing|disconnecting|cutting out|logging me out|buffering)|"
-    r"reboot(?:s|ing)|drop(?:s|ping|ped) (?:out|off)|cut(?:s|ting)? out|won't (?:load|start|turn on|connect|open)|"
+    r"reboot(?:s|ing)|drop(?:s|ping|ped) (?:out|off)(?! (?:at|the|my|a|in)\b)|cut(?:s|ting)? out|won't (?:load|start|turn on|connect|open)|"
     r"unreachable|refused|rejected|(?:over|under)charg\w*|short[- ]?changed|no[- ]show|never (?:showed|turned up)|"
     r"nowhere to be (?:found|seen)|someone else's|flood(?:ed|ing)|sewage|mou?ldy?|stale|undercooked|raw|expired|"
     r"chipped|cracked|stained|dented|impossible|pushed back|rescheduled (?:again|twice)|rate limit(?:s|ed|ing)?|"
-    r"blocking|(?:eaten|ate) (?:my|two|three|all)|loops? me|gone missing|went missing|shrugged"
+    r"blocking|(?:eaten|ate) (?:my|two|three|all)|loops? me|gone missing|went missing|shrugged|lose|crush(?:ed|es|ing)?|"
+    r"logged \w+ out"
 )
 # "Paying for 900 Mb, speedtest says 41": a promise, then a figure far below it.
 _PROMISE = re.compile(r"\b(?:paying for|paid for|promised|advertised|contract says|supposed to (?:be|get)|up to|guaranteed)\b"
@@ -94,7 +101,8 @@ CUES: tuple[Cue, ...] = (
          r"a joke|rude|dismissive|misleading|frustrat(?:ed|ing)|annoy(?:ed|ing)|fed up|sort (?:it|this) out|"
          r"sort your|not (?:happy|impressed|ok|okay|good enough)|never again|(?:never|not) (?:flying|using|"
          r"ordering|shopping|buying)|i'm done|cancelling|switching providers|step backwards|embarrassing|"
-         r"inadmissible|classy|seriously|thanks for nothing|not cool|insulting|a mess)\b", "says '{}'"),
+         r"inadmissible|classy|seriously|thanks for nothing|not cool|insulting|a mess|not (?:that |very |so |exactly |too |"
+         r"particularly |the )?(?:great|good|helpful|useful|amazing|ideal|brilliant|smooth(?:est)?|best|friendly|fast(?:est)?|quick(?:est)?|easiest))\b", "says '{}'"),
     # Questions nobody expects an answer to: "why is it so hard to get a refund".
     _cue("complaint", "rhetorical", r"\bwhy (?:is it so hard|can i never|do i (?:even|have to)|bother)\b|\bhow (?:is "
          r"(?:that|this|it) (?:acceptable|possible|ok)|do you even|hard can it be)\b|\bwhat(?:'s| is) the point\b"
@@ -103,7 +111,7 @@ CUES: tuple[Cue, ...] = (
     _cue("complaint", "problem", r"(?<!\bno )(?<!\bnot )(?<!\bdon't )(?<!\bdoesn't )\b(?:" + _PROBLEM_WORDS + r")\b", "reports '{}'"),
     _cue("complaint", "waited", r"\b(?:\d+|an?|two|three|four|five|six|several|many|fifty \w+) (?:min(?:ute)?s?|"
          r"hours?|hrs?|days?|weeks?|months?|calls|emails|attempts|tries)\b(?: \w+)? (?:on hold|waiting|later|delay|with no|without|no |"
-         r"on the (?:phone|tarmac|plane|runway|line)|queu(?:e)?ing|in (?:a|the) queue|to (?:get|find|fix|reach|sort|answer)\b)"
+         r"on the (?:phone|tarmac|plane|runway|line)|queu(?:e)?ing|in (?:a|the) queue|to (?:get|find|fix|reach|sort|answer|arrive|turn up|reply|respond)\b)"
          r"|\b(?:waited|waiting|on hold|been) (?:for )?(?:\d+|an?|two|three|four|five|six) (?:min|hour|day|week|month)",
          "waited '{}'"),
     # What was promised or expected against what happened: "pricing page says one thing, invoice
@@ -120,10 +128,12 @@ CUES: tuple[Cue, ...] = (
     _cue("complaint", "sarcasm_soft", r"\b(?:so (?:nice|kind|thoughtful|good) of (?:you|your)|really (?:intuitive|clears "
          r"things up|helpful of you|reassuring)|love (?:paying|being|waiting|having to|how (?:you|your|i))|said no one|"
          r"good to know|what a (?:surprise|shock)|at least the|who knew|top tier|world[- ]class|iconic|great cardio|"
-         r"really (?:top|first) class|stellar|standards)\b", "sarcastic '{}'"),
+         r"really (?:top|first) class|stellar|standards|(?:impressive|amazing|incredible|brilliant|great) how (?:you|your|they)"
+         r" (?:can|managed?|always|still)|managed to (?:lose|break|crush|damage|miss|lose|delete|cancel|charge|ruin))\b",
+         "sarcastic '{}'"),
     _cue("complaint", "keeps_happening", r"\b(?:again|(?:third|fourth|fifth|\d+(?:st|nd|rd|th)) time|every (?:single )?"
          r"(?:time|day|morning|evening|week|month)|another)\b", "says '{}'"),
-    _cue("complaint", "nobody_helps", r"\b(?:no one|nobody|no-one|not a single)\b|\bnever (?:replied|answered|called)",
+    _cue("complaint", "nobody_helps", r"\b(?:no one|nobody|no-one|not a single(?! (?:drop|problem|issue|complaint|glitch|hiccup|fault|outage|dropped)))\b|\bnever (?:replied|answered|called)",
          "says '{}'"),
     _cue("complaint", "sarcasm_marker", r"🙄|🙃|\b(?:oh (?:good|great|wonderful|brilliant|yes|lovely)|yeah because|ah yes|"
          r"who needs|love that for me|truly|shocked|what a (?:treat|bargain)|so glad|can't wait|nothing says|"
@@ -132,13 +142,33 @@ CUES: tuple[Cue, ...] = (
     # Praise: thanks and compliments.
     _cue("praise", "praise_word", r"\b(?:" + _PRAISE_WORDS + r")\b", "says '{}'"),
     _cue("praise", "praise_emoji", _PRAISE_EMOJI, "praise emoji {}"),
+    # Compliments without a praise word: "that's how it should work", "so much faster", "went out
+    # of his way", "never had a dropped call", "done in under an hour". Sarcasm uses some of these
+    # too ("worth it I'm sure"), so the model weighs them; none asserts praise.
+    _cue("praise", "compliment", r"\b(?:(?:how|what) (?:it|this|things|customer service|service|support|banking|a \w+) "
+         r"should (?:work|be(?: done)?|look)|should be done|so much (?:faster|easier|better|quicker|cheaper|nicer|smoother|"
+         r"clearer|simpler|calmer)|(?:faster|easier|better|quicker|cheaper|nicer|smoother|cleaner|clearer|comfier|tastier) than"
+         r"|didn't expect|exceeded|beyond (?:my )?expectations|actually (?:useful|works|good|decent|helpful|quick|fast|on time|"
+         r"answers?|listens?|cares?|arrived|early)|(?:so|really|very|super|properly|genuinely) (?:handy|useful|easy|quick|fast|"
+         r"simple|patient|helpful|kind|comfy|comfortable|cosy|clean|clear|reliable|efficient|tasty|good|nice|calm)"
+         r"|know (?:their|his|her) stuff|out of (?:his|her|their|your|the) way|without a (?:hitch|hiccup|problem|fuss)"
+         r"|no (?:issues|problems|complaints|hassle|fuss|drama|faff)\b|never (?:had|once had|had a single) (?:a |an |any |one )?"
+         r"(?:problem|issue|dropped|fault|outage|complaint|bad)|not a single (?:drop|problem|issue|complaint|glitch|hiccup|"
+         r"fault|outage|dropped)|not (?:once|one) (?:had|have i|did)|not complaining|can't complain|finally (?:a|an) \w+"
+         r"(?: \w+)? (?:that|who|which|with)|(?:in|within|under) (?:an? |\d+ |half an? |less than an? )?(?:minutes?|mins?|"
+         r"hour|hours|seconds?|afternoon|day|morning)\b(?! (?:wait|late|delay|on hold|queu|later|and still|of))"
+         r"|(?<!how )(?:on time|early)(?! (?:again|for once))|worth (?:it|the|every)|changed (?:how|my|the way)|reliable|patient"
+         r"|exactly what|proper (?:service|job)|(?:nicest|friendliest|easiest|fastest|quickest|kindest|cleanest|"
+         r"smoothest|comfiest) )", "compliments '{}'"),
 )
 
+PRAISE_EMOJI = re.compile(_PRAISE_EMOJI)
 _PRAISE = re.compile(r"\b(?:" + _PRAISE_WORDS + r")\b|" + _PRAISE_EMOJI)
 _CONTRAST = re.compile(r"\b(?:but|though|however|although|except|shame|pity)\b")
 # "thanks for finding my lost phone" thanks someone for solving the problem: not irony.
 _RESOLVED = re.compile(r"\b(?:fix(?:ed|ing)?|found|finding|sort(?:ed|ing)|resolv\w*|replac\w*|recover\w*|quick|fast"
-                       r"|smooth|no fuss)\b")
+                       r"|smooth|no fuss|remade|redid|sent (?:someone|an engineer|a new)|came out|caught|(?:landed|back) in my account"
+                       r"|came through|money back)\b")
 # Complaint cues that turn nearby praise words into irony. "again" and "nobody" do not: "lovely
 # as always", "not a single dropout, nice work".
 _PROBLEM_SIGNS = frozenset({"negative_word", "problem", "waited", "sarcasm_marker", "rhetorical"})
@@ -180,10 +210,11 @@ class CueMatch:
 # a plain statement of events, but it can ("arrived a day early. lovely."): a feature, not a rule.
 _CURT_TAG = re.compile(r"[.!?,;:\-]\s*(?P<quote>(?:really |just |truly |how |oh )?(?:lovely|great|fantastic|brilliant|"
                        r"perfect|superb|wonderful|amazing|nice|cheers|thanks(?: a lot| for that| again)?|love (?:that|it|this)"
-                       r"|classic|cool|marvellous|splendid|bravo|impressive|outstanding|excellent|fab|10/10|great stuff)"
+                       r"|classic|cool|marvellous|splendid|bravo|impressive|outstanding|excellent|fab|10/10|great stuff|helpful|thorough"
+                       r"|generous|thoughtful|magic|genius|efficient|inspired|stellar)"
                        r"(?: (?:service|work|stuff|job|engineering))?)[.!]*\s*(?:[🙃🙄😒👏😂🤡]\s*)*$")
 _GOOD_NEWS = re.compile(r"\b(?:early|on time|free|quick(?:ly)?|fast|already|ahead of|arrived|sorted|fixed|helped|back up"
-                        r"|refund(?:ed)? (?:came|arrived)|(?:in|within) (?:minutes|seconds)|same day|next day|upgraded|waived|found (?:my|it|our)"
+                        r"|refund(?:ed)? (?:came|arrived)|(?:in|within|under) (?:an? |\d+ )?(?:minutes?|mins|seconds|an hour|hour)|same day|next day|upgraded|waived|found (?:my|it|our)"
                         r"|not a single|no (?:lag|issues?|problems?|fuss)|zero|turned up|just works|works (?:perfectly|great|fine))\b")
 _MIN_WORDS_BEFORE_TAG = 4
 
@@ -195,7 +226,9 @@ def _curt_tag(lower: str) -> CueMatch | None:
     before = lower[:match.start()]
     if len(before.split()) < _MIN_WORDS_BEFORE_TAG or _PRAISE.search(before) or _GOOD_NEWS.search(before):
         return None
-    return CueMatch("complaint", "curt_tag", f"sarcastic '{' '.join(match.group('quote').split())[:30]}' after a plain statement")
+    # The tag is the post's only praise word: the praise model must not read it as thanks.
+    return CueMatch("complaint", "curt_tag", f"sarcastic '{' '.join(match.group('quote').split())[:30]}' after a plain statement",
+                    vetoes=frozenset({"praise"}))
 
 
 def _shortfall(lower: str) -> CueMatch | None:
@@ -214,6 +247,28 @@ def _shortfall(lower: str) -> CueMatch | None:
     return None
 
 
+# "Paid for extra legroom and got it", "paying for 500, getting 530": what was paid for arrived.
+_KEPT = re.compile(r"\b(?:paid|paying|pay) (?:for|extra for)\b[^.!?]{0,40}?\b(?:and|&|,)? ?(?:got|get|getting|received)"
+                   r" (?:it|them|exactly|what|just that|every|all of it|the lot|it all)\b")
+
+
+def _promise_kept(lower: str) -> CueMatch | None:
+    """The opposite of a shortfall: what was paid for, or a promised figure, was delivered."""
+    if _KEPT.search(lower):
+        return CueMatch("praise", "promise_kept", "got what was paid for")
+    promise = _PROMISE.search(lower)
+    if not promise:
+        return None
+    try:
+        promised = float(promise.group("promised").replace(",", "").rstrip("."))
+        figure = _FIGURE.search(lower, promise.end())
+        if figure and promised > 0 and float(figure.group(0).replace(",", "").rstrip(".")) >= promised:
+            return CueMatch("praise", "promise_kept", f"expected {promise.group('promised').rstrip('.,')}, got {figure.group(0).rstrip('.,')}")
+    except ValueError:
+        return None
+    return None
+
+
 def find_cues(text: PostText) -> tuple[CueMatch, ...]:
     """Every cue found in the post, in `CUES` order, one match per cue, then the computed cues,
     then the tone cues."""
@@ -222,10 +277,24 @@ def find_cues(text: PostText) -> tuple[CueMatch, ...]:
         match = cue.pattern.search(text.lower)
         if match:
             found.append(CueMatch(cue.label, cue.name, cue.explain(match)))
-    for computed in (_curt_tag(text.lower), _shortfall(text.lower)):
+    for computed in (_curt_tag(text.lower), _shortfall(text.lower), _promise_kept(text.lower)):
         if computed:
             found.append(computed)
     return (*found, *_tone_cues(text.lower, found))
+
+
+# Thanks that only closes a request or a reply: "can I get a redelivery? thanks", "ok cheers".
+_CLOSING_THANKS = re.compile(r"\b(?:(?:many|big|huge) )?(?:thank(?:s| you| u)(?: (?:a lot|so much|very much))?|thx|ty|ta|cheers"
+                             r"|appreciate(?:d| it)?)\b[!.\s]*(?:[🙏😊]\s*)*$|^(?:ok|okay|cool|right|great),? (?:thanks|thank you|cheers|ty|ta)\b")
+_REQUEST_CUES = frozenset({"question_mark", "please_do", "contact_me", "wants_to_know", "request", "wh_word", "yes_no"})
+
+
+def _closing_thanks(lower: str, found: list[CueMatch]) -> bool:
+    """Praise words that only thank for an answer still to come: the request is the point."""
+    if not _CLOSING_THANKS.search(lower):
+        return False
+    rest = _CLOSING_THANKS.sub("", lower)
+    return not _PRAISE.search(rest) and (lower.startswith(("ok", "cool", "right", "great")) or any(cue.name in _REQUEST_CUES for cue in found))
 
 
 def _tone_cues(lower: str, found: list[CueMatch]) -> tuple[CueMatch, ...]:
@@ -233,6 +302,8 @@ def _tone_cues(lower: str, found: list[CueMatch]) -> tuple[CueMatch, ...]:
     praise = _PRAISE.search(lower)
     if not praise:
         return ()
+    if _closing_thanks(lower, found):
+        return (CueMatch("question", "closing_thanks", "thanks that closes a request", vetoes=frozenset({"praise"})),)
     complaint_cues = {cue.name for cue in found if cue.label == "complaint"}
     if _RESOLVED.search(lower):  # the problem mentioned is the one the author thanks them for solving
         complaint_cues.discard("problem")
