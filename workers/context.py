@@ -6,35 +6,29 @@ without one (a plain ``rq worker``) builds it from the environment.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import redis
 from slack_sdk import WebClient
 
 from birdhouse.redis_server import LOCAL_URL, connect
+from birdhouse.runtime import Runtime
 from birdhouse.settings import Settings
 from birdhouse.slackclient import web_client
-from birdhouse.store import EventLog, MentionStore, RateLimit, RateLimitStore, UsageStore
+from birdhouse.store import RateLimit, RateLimitStore, UsageStore
 from birdhouse.xclient import XClient
 
 BRAND_KEY = "bh:x:brand"
 
 
 @dataclass
-class Context:
-    settings: Settings
-    redis: redis.Redis
-    clock: Callable[[], float] = time.time
+class Context(Runtime):
     x: XClient = field(init=False)
     slack: WebClient = field(init=False)
 
     def __post_init__(self) -> None:
-        self.mentions = MentionStore(self.redis)
+        super().__post_init__()
         self.ratelimits = RateLimitStore(self.redis)
         self.usage = UsageStore(self.redis)
-        self.events = EventLog(self.redis)
         self.x = XClient(self.settings, observer=self._observe_x)
         self.slack = web_client(self.settings)
 
