@@ -45,6 +45,7 @@ def test_problems_are_complaints(text):
     "@NimbusAir thanks for the 6 hour delay, always wanted to see every shop in Terminal 2",
     "@ParceloHQ great job delivering my parcel to the wrong house again 👏",
     "@LumaBank love being logged out every 5 minutes, really keeps me on my toes",
+    "Love how @acme 'upgraded' the app so nothing works anymore. Great job, really.",
 ])
 def test_sarcasm_is_a_complaint_not_praise(text):
     verdict = triage(post(text))

@@ -38,7 +38,7 @@ _PRAISE_WORDS = (
 )
 _PRAISE_EMOJI = r"🙏|❤️|❤|🙌|🔥|👍|😍|👏|✨|💯|🥰|😊|✈️|👌|🥳|🥹|😻|🤩|🫶|💙|💚|💜|🧡|💛|♥️|🏆|🌟|⭐"
 _PROBLEM_WORDS = (
-    r"broken|(?<!ran )(?<!run )(?<!came )(?<!sat )(?<!put )(?<!wrote )(?<!calmed )down(?! (?:to|the|a|my|floors?|stairs)\b)|outage|crash(?:es|ed|ing)?|not (?:working|work|sending|loading)|(?:doesn't|won't|didn't|can't|couldn't|cannot) "
+    r"broken|nothing works|(?:stopped|stops) working|(?<!ran )(?<!run )(?<!came )(?<!sat )(?<!put )(?<!wrote )(?<!calmed )down(?! (?:to|the|a|my|floors?|stairs)\b)|outage|crash(?:es|ed|ing)?|not (?:working|work|sending|loading)|(?:doesn't|won't|didn't|can't|couldn't|cannot) "
     r"(?:work|open|load|let|find|get|log|pay|receive|send|connect|access|understand)|fail(?:s|ed|ing)?|error|bug|lost|losing|missing|damaged|crushed|"
     r"soaked|wrong|late|delay(?:ed|s)?|cancel(?:l)?ed|declined|blocked|(?:over|double )?charg(?:e|ed|es|ing)|charged? (?:me|us)|"
     r"double charged|refund|no (?:signal|reply|response|update|explanation|info|one|water)|on hold|"
