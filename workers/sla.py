@@ -1,5 +1,6 @@
 """SLA nudges: a question or complaint left without an answer gets a nudge in its card's thread, and later a
-case in the support channel. Each threshold fires once per item, however many workers check.
+case in the support channel. Each threshold posts exactly once per item (``workers.posting``), however many
+workers check and whatever dies mid-post.
 
 The SLA clock is the one the stats use (``Item.sla_waited``): from the post until a reply, Done or Dismiss,
 counting business hours only when ``BIRDHOUSE_BUSINESS_HOURS`` is set. An item someone already escalated by
@@ -9,7 +10,7 @@ hand is not escalated again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -17,11 +18,11 @@ from slack_sdk.errors import SlackApiError
 from birdhouse.dashboard import open_items, permalinks, sla_clock
 from birdhouse.settings import Settings
 from birdhouse.stats import SLA_ESCALATE, SLA_NUDGE, Item
-from birdhouse.store import CardRef, Event, Lease
-from birdhouse.store.once import Once
+from birdhouse.store import CardRef, Event, EventLog, Lease
 from slackbot.views import mrkdwn
 from slackbot.views.stats import duration
 from workers.context import Context, current
+from workers.posting import Posted, PostBusy, Subject, post_once
 from workers.scheduler import Periodic, reschedule
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 CHECK_SECONDS = 60.0
 CHECK = Periodic("sla", "workers.sla.check", interval=lambda settings: CHECK_SECONDS)
 NUDGE, ESCALATE = "nudge", "escalate"
+SLA_EVENT_TYPE = "birdhouse_sla"  # message metadata, to find a post again after an interrupted attempt
+KEEP_SECONDS = 40 * 86400  # longer than the 30 days the SLA looks back
 
 
 def due(item: Item, waited: float, settings: Settings) -> list[str]:
@@ -87,40 +90,53 @@ def check_open_items(ctx: Context) -> dict[str, Any]:
         waited = item.sla_waited(now, elapsed)
         for threshold in due(item, waited, ctx.settings):
             post = nudge if threshold == NUDGE else escalate
-            if _once(ctx, f"sla:{item.mention_id}:{threshold}", lambda: post(ctx, item, card, waited)):
+            try:
+                posted = post(ctx, item, card, waited)
+            except PostBusy:  # another worker is posting it right now
+                continue
+            except SlackApiError as exc:
+                log.warning("SLA %s for %s failed, trying again next check: %s", threshold, item.mention_id,
+                            exc.response.get("error"))
+                continue
+            if not posted.already:
                 sent[threshold].append(item.mention_id)
     return {"nudged": sent[NUDGE], "escalated": sent[ESCALATE]}
 
 
-def _once(ctx: Context, what: str, post: Callable[[], None]) -> bool:
-    """Post unless already posted; a post Slack refused is tried again at the next check."""
-    once = Once(ctx.redis)
-    if not once.claim(what, ctx.clock()):
-        return False
-    try:
-        post()
-    except SlackApiError as exc:
-        once.release(what)
-        log.warning("SLA post %s failed, trying again next check: %s", what, exc.response.get("error"))
-        return False
-    return True
+def _post_once(ctx: Context, item: Item, threshold: str, channel: str, text: str, event: Event,
+               thread_ts: str | None = None) -> Posted:
+    """Post ``text`` for this item and threshold exactly once (``workers.posting``), recording ``event``."""
+    done = f"bh:sla:{item.mention_id}:{threshold}"
+
+    def record(ts: str) -> None:
+        with ctx.redis.pipeline() as pipe:
+            pipe.set(done, ts, ex=KEEP_SECONDS)
+            EventLog(pipe).record(replace(event, data={**event.data, "ts": ts}))
+            pipe.execute()
+
+    return post_once(ctx, Subject(SLA_EVENT_TYPE, "sla", f"{item.mention_id}:{threshold}"), channel,
+                     lambda: {"text": text}, posted=lambda: (ts := ctx.redis.get(done)) and ts.decode(),
+                     record=record, thread_ts=thread_ts)
 
 
-def nudge(ctx: Context, item: Item, card: CardRef, waited: float) -> None:
-    ctx.slack.chat_postMessage(channel=card.channel, thread_ts=card.ts, text=nudge_text(item, waited, ctx.settings))
-    ctx.events.record(Event(SLA_NUDGE, at=ctx.clock(), mention_id=item.mention_id, data={"waited": waited}))
+def nudge(ctx: Context, item: Item, card: CardRef, waited: float) -> Posted:
+    return _post_once(ctx, item, NUDGE, card.channel, nudge_text(item, waited, ctx.settings),
+                      Event(SLA_NUDGE, at=ctx.clock(), mention_id=item.mention_id, data={"waited": waited}),
+                      thread_ts=card.ts)
 
 
-def escalate(ctx: Context, item: Item, card: CardRef, waited: float) -> None:
+def escalate(ctx: Context, item: Item, card: CardRef, waited: float) -> Posted:
     mention = ctx.mentions.get(item.mention_id)
     author, url = (mention.author.username, mention.url) if mention else ("unknown", "https://x.com")
     [card_link] = permalinks(ctx.redis, ctx.slack, [card])
     support = ctx.settings.support_channel
-    case = ctx.slack.chat_postMessage(channel=support, text=case_text(item, waited, author, url, card_link),
-                                      unfurl_links=False, unfurl_media=False)
-    ctx.events.record(Event(SLA_ESCALATE, at=ctx.clock(), mention_id=item.mention_id,
-                            data={"waited": waited, "case_channel": support, "case_ts": case["ts"]}))
-    try:
-        ctx.slack.chat_postMessage(channel=card.channel, thread_ts=card.ts, text=escalated_note(waited, support))
-    except SlackApiError as exc:  # the case is open, which is what matters; the note is a courtesy
-        log.warning("SLA escalation note on card %s failed: %s", card.ts, exc.response.get("error"))
+    posted = _post_once(ctx, item, ESCALATE, support, case_text(item, waited, author, url, card_link),
+                        Event(SLA_ESCALATE, at=ctx.clock(), mention_id=item.mention_id,
+                              data={"waited": waited, "case_channel": support}))
+    if not posted.already:
+        try:
+            ctx.slack.chat_postMessage(channel=card.channel, thread_ts=card.ts,
+                                       text=escalated_note(waited, support))
+        except SlackApiError as exc:  # the case is open, which is what matters; the note is a courtesy
+            log.warning("SLA escalation note on card %s failed: %s", card.ts, exc.response.get("error"))
+    return posted

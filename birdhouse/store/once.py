@@ -1,4 +1,4 @@
-"""Things done at most once: each SLA nudge per item and threshold, each stats message shared.
+"""Things done at most once: each stats message shared.
 
 ``claim`` is ``SET NX``: of two workers (or a double click) only one gets it. A sender whose post failed
 ``release``s the claim so a later try can succeed; one that dies between claim and post loses that one post
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import redis
 
-KEEP_SECONDS = 40 * 86400  # longer than the 30 days the SLA and the stats look back
+KEEP_SECONDS = 40 * 86400  # longer than the 30 days the stats look back
 
 
 class Once:
