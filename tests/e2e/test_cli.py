@@ -66,6 +66,14 @@ def test_check_says_plainly_what_is_wrong(stack: Stack, tmp_path):
     assert "xoxb-wrong" not in result.stdout + result.stderr
 
 
+def test_check_says_when_the_access_level_lacks_follower_lookup(stack: Stack, tmp_path):
+    stack.x.forbid("followers")
+    result = birdhouse("check", env=stack.environment, cwd=tmp_path)
+    assert ("FAIL  X followers: the access level does not include follower lookup: new-follower cards are off, "
+            "everything else runs") in result.stdout
+    assert "ok   X: signed in as @acme" in result.stdout
+
+
 def test_birdhouse_run_serves_slack_and_works_the_queues_in_one_command(stack: Stack, tmp_path):
     """A small team's whole deployment: one process polls X, posts cards and answers the buttons."""
     author = stack.x.add_user("dana")
