@@ -66,18 +66,6 @@ class Author:
     def reach(self) -> str:
         return reach_band(self.followers_count)
 
-    def to_api(self) -> dict[str, Any]:
-        """Back to the X API v2 user shape, for the pure functions that take one (triage, notability)."""
-        user = {k: v for k, v in asdict(self).items() if not k.endswith("_count")}
-        user["public_metrics"] = {
-            "followers_count": self.followers_count,
-            "following_count": self.following_count,
-            "tweet_count": self.tweet_count,
-            "listed_count": self.listed_count,
-        }
-        return user
-
-
 @dataclass(frozen=True)
 class Mention:
     id: str

@@ -230,22 +230,6 @@ class Settings:
         if missing:
             raise ConfigError([f"{variable.name} is not set: {variable.help}." for variable in missing])
 
-    def described(self) -> list[tuple[str, str]]:
-        """(variable, shown value) pairs with secrets masked: for `birdhouse check` and the App Home."""
-        shown = []
-        for variable in VARIABLES:
-            value = getattr(self, variable.field)
-            if isinstance(value, tuple):
-                value = ", ".join(value)
-            if value in (None, ""):
-                text = "(not set)"
-            elif variable.secret:
-                text = f"set, …{str(value)[-4:]}" if len(str(value)) > 12 else "set"
-            else:
-                text = str(value)
-            shown.append((variable.name, text))
-        return shown
-
     def secrets(self) -> list[str]:
         """Every secret value in force, for the log redaction filter."""
         return [str(getattr(self, v.field)) for v in VARIABLES if v.secret and getattr(self, v.field)]

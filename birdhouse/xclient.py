@@ -54,7 +54,6 @@ class Page:
 
     items: list[dict[str, Any]]
     users: dict[str, dict[str, Any]]  # includes.users by id
-    newest_id: str | None
     next_token: str | None
 
 
@@ -144,8 +143,7 @@ class XClient:
 def _page(body: dict[str, Any]) -> Page:
     meta = body.get("meta", {})
     users = {user["id"]: user for user in body.get("includes", {}).get("users", [])}
-    return Page(items=body.get("data", []), users=users, newest_id=meta.get("newest_id"),
-                next_token=meta.get("next_token"))
+    return Page(items=body.get("data", []), users=users, next_token=meta.get("next_token"))
 
 
 def _problem(exc: tweepy.HTTPException) -> tuple[str, str | None]:

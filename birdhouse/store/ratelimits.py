@@ -35,6 +35,3 @@ class RateLimitStore:
     def get(self, endpoint: str) -> RateLimit | None:
         raw = self.connection.hget(self.KEY, endpoint)
         return RateLimit(**json.loads(raw)) if raw else None
-
-    def all(self) -> dict[str, RateLimit]:
-        return {key.decode(): RateLimit(**json.loads(raw)) for key, raw in self.connection.hgetall(self.KEY).items()}

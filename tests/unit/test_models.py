@@ -1,4 +1,4 @@
-from birdhouse.models import Author, Mention, reach_band
+from birdhouse.models import Mention, reach_band
 
 USER = {
     "id": "42", "username": "dana", "name": "Dana &amp; Co", "verified": True, "verified_type": "business",
@@ -34,9 +34,3 @@ def test_mention_knows_what_it_replies_to_and_where_it_lives():
 def test_mention_round_trips_through_its_stored_form():
     mention = Mention.from_api(POST, USER)
     assert Mention.from_dict(mention.to_dict()) == mention
-
-
-def test_author_back_to_the_api_shape_keeps_metrics():
-    author = Author.from_api(USER)
-    assert author.to_api()["public_metrics"]["followers_count"] == 12_345
-    assert Author.from_api(author.to_api()) == author
