@@ -23,7 +23,7 @@ from slackbot.views import digest as digest_view
 from slackbot.views import follower_card as card_view
 from slackbot.views import notices
 from workers.context import Context, current
-from workers.notability import NOTABLE, Thresholds, assess
+from workers.notability import NOTABLE, Thresholds, assess, explanation
 from workers.polling import run_poll
 from workers.posting import Subject, post_once
 from workers.queues import enqueue_once
@@ -116,6 +116,7 @@ def announce(ctx: Context, store: FollowerStore, users: list[dict[str, Any]], no
         if not store.add(user, result.to_dict(), period, now):
             continue  # announced within the retention: an unfollow and refollow
         counts[result.verdict] = counts.get(result.verdict, 0) + 1
+        log.info("new follower @%s: %s", user.get("username"), explanation(result))
         if result.verdict == NOTABLE:
             enqueue_card(ctx, user["id"])
     return counts
