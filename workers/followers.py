@@ -16,6 +16,8 @@ from typing import Any
 from birdhouse.errors import XError, XNotEnrolled
 from birdhouse.store import CardRef, Event, EventLog
 from birdhouse.store.actions import DONE, ActionLedger
+from birdhouse.store.actions import action_key as ledger_key
+from birdhouse.store.cards import CardStore, Mark
 from birdhouse.store.capabilities import FOLLOW, Capabilities
 from birdhouse.store.events import FOLLOW_BACK, MENTION
 from birdhouse.store.followers import FollowerStore
@@ -129,7 +131,10 @@ def enqueue_card(ctx: Context, user_id: str) -> bool:
 
 def render_card(ctx: Context, store: FollowerStore, user_id: str, record: dict[str, Any]) -> list[dict[str, Any]]:
     follow_blocked = Capabilities(ctx.redis).missing_reason(FOLLOW) is not None
-    return card_view.follower_card(record["user"], record["notability"], store.outcomes(user_id),
+    outcomes = store.outcomes(user_id)
+    if card_view.FOLLOWED not in outcomes and (followed := CardStore(ctx.redis).followed(user_id)) is not None:
+        outcomes[card_view.FOLLOWED] = followed.user  # followed back from one of their mention cards
+    return card_view.follower_card(record["user"], record["notability"], outcomes,
                                    vip_list=bool(ctx.settings.vip_list_id),
                                    follow_intent=NOT_ENROLLED_TEXT if follow_blocked else None)
 
@@ -197,6 +202,10 @@ def post_digest(ctx: Context, store: FollowerStore, period: int, period_seconds:
 
 # -- buttons -----------------------------------------------------------------------------------------
 def action_key(user_id: str, action: str) -> str:
+    """A follow is keyed by the X user alone, the key mention cards use too: one follow per person, whichever
+    card it was pressed on."""
+    if action == FOLLOW_BACK_ACTION:
+        return ledger_key(FOLLOW_BACK, user_id)
     return f"follower:{user_id}:{action}"
 
 
@@ -235,7 +244,12 @@ def act(action: str, user_id: str, slack_user: str, channel: str) -> dict[str, A
     with ctx.redis.pipeline() as pipe:
         EventLog(pipe).record(event)
         FollowerStore(pipe).set_outcome(user_id, *outcome)
-        ActionLedger(pipe).finish(key, {"outcome": outcome[0], "result": event.result})
+        if outcome[0] == card_view.FOLLOWED:  # their mention cards show it too
+            CardStore(pipe).set_followed(user_id, Mark(slack_user, now))
+        if event.result == "not_enrolled":
+            ActionLedger(pipe).release(key)  # nothing happened on X: a later press may try again
+        else:
+            ActionLedger(pipe).finish(key, {"outcome": outcome[0], "result": event.result})
         pipe.execute()
     update_card(ctx, store, user_id)
     return {"outcome": outcome[0], "result": event.result}

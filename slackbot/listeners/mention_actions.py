@@ -100,6 +100,7 @@ class MentionActions:
             key = action_key(kind, mention.author.id if kind == "follow_back" else mention.id)
             if (done_by := _done_by(kind, mention, self.cards)) is not None:
                 client.chat_postEphemeral(channel=channel, user=user, text=f"<@{done_by}> already did that.")
+                self._refresh(mention.id)  # done elsewhere (a follow from a follower card): show it here too
             elif self.ledger.claim(key, user, self.services.clock()):
                 _queue_action(self.services, kind, key, mention.id, user)
             # else: a double click or a second person; the first press is being carried out.

@@ -271,6 +271,26 @@ def test_follow_back_through_the_api_updates_the_card_and_counts_once(build):
                                                                     "source": "follower_card"})
 
 
+def test_one_follow_per_person_whichever_card_it_is_pressed_on(build):
+    stack = build(access="enterprise")
+    fan, card = carded(stack)
+    stack.x.post(fan["id"], "@acme do you roast to order?")
+    stack.poll_mentions()
+    [mention_card] = stack.slack.messages(MENTIONS)
+
+    stack.slack.click(ALICE, FOLLOWERS, card["ts"], "follower.follow_back", value=fan["id"])
+    stack.work()
+    stack.slack.click(BOB, MENTIONS, mention_card["ts"], "mention.follow_back")
+    stack.work()
+
+    assert stack.x.count_requests("POST", f"/2/users/{stack.x.brand['id']}/following") == 1
+    assert len(EventLog(stack.redis).between(0, time.time() + 10, {FOLLOW_BACK})) == 1
+    follower_card = json.dumps(stack.slack.message(FOLLOWERS, card["ts"]))
+    assert "Followed back by <@U0ALICE>" in follower_card
+    assert "Followed back by <@U0ALICE>" in json.dumps(stack.slack.message(MENTIONS, mention_card["ts"]))
+    assert [note["text"] for note in stack.slack.ephemerals(MENTIONS, BOB)] == ["<@U0ALICE> already did that."]
+
+
 def test_follow_back_without_api_access_offers_the_web_intent_and_says_why(build):
     stack = build(access="self-serve")
     fan, card = carded(stack)
