@@ -13,6 +13,7 @@ from birdhouse.redis_server import PrivateRedis, connect
 from emulators.http import Serving
 from emulators.slack import SlackEmulator
 from emulators.x import XEmulator
+from workers.queues import DEFAULT, queue
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -53,3 +54,8 @@ class Rig:
     def worker(self, *args: str) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-m", "birdhouse", "--log-level", "ERROR", "worker", *args],
                                 env={**os.environ, **self.env}, cwd=self.data_dir)
+
+    def poll_once(self) -> None:
+        """Run one mentions poll to the end: the first one starts the watch (and shows only the newest few)."""
+        queue(self.connection, DEFAULT).enqueue("workers.mentions.poll")
+        self.worker("--burst").wait()

@@ -19,7 +19,6 @@ from _rig import Rig, percentile
 from birdhouse.settings import Settings
 from slackbot.app import create_app
 from slackbot.web import server
-from workers.queues import DEFAULT, queue
 
 CARDS = 200
 PRESSERS = 8
@@ -33,11 +32,11 @@ def main() -> None:
         for user in team:
             rig.slack.add_user(user, user.lower())
         rig.env["BIRDHOUSE_TEAM"] = " ".join(team)
+        rig.poll_once()
         author = rig.x.add_user("bench_author")
         for n in range(CARDS):
             rig.x.post(author["id"], f"@acme question {n}: where is my order?")
-        queue(rig.connection, DEFAULT).enqueue("workers.mentions.poll")
-        rig.worker("--burst").wait()
+        rig.poll_once()
         cards = rig.slack.messages("C0MENTIONS")
         assert len(cards) == CARDS, f"{len(cards)} cards"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,7 +20,30 @@ POLL = Periodic("poll-mentions", "workers.mentions.poll", interval=lambda settin
 PAGE_SIZE = 100
 MAX_PAGES = 8  # X serves only the 800 newest mentions
 OVERLAP_SECONDS = 10.0
-FIRST_RUN_LOOKBACK = timedelta(hours=24)  # a first run shows the last day, not years of history
+# A first run shows the newest few mentions of the last day: enough to see Birdhouse working, not a flood
+# of history into the channel (nor a bill for reading it).
+FIRST_RUN_PAGE = 20
+FIRST_RUN_LOOKBACK = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Window:
+    """What one poll asks X for."""
+
+    since_id: str | None
+    start_time: datetime | None
+    page_size: int
+    max_pages: int
+
+
+def poll_window(since_id: str | None, watching_since: float | None, now: float) -> Window:
+    """After the cursor when there is one; else everything since Birdhouse started watching (a quiet account
+    has no cursor yet); else, on the very first run, one small page of the last day."""
+    if since_id:
+        return Window(since_id, None, PAGE_SIZE, MAX_PAGES)
+    if watching_since is not None:
+        return Window(None, datetime.fromtimestamp(watching_since - OVERLAP_SECONDS, UTC), PAGE_SIZE, MAX_PAGES)
+    return Window(None, datetime.fromtimestamp(now, UTC) - FIRST_RUN_LOOKBACK, FIRST_RUN_PAGE, 1)
 
 
 def poll() -> dict[str, Any]:
@@ -34,14 +57,15 @@ def poll() -> dict[str, Any]:
 def fetch_new_mentions(ctx: Context) -> dict[str, Any]:
     brand_id = ctx.brand_id()
     since_id = ctx.mentions.since_id()
-    start_time = None if since_id else datetime.fromtimestamp(ctx.clock(), UTC) - FIRST_RUN_LOOKBACK
+    window = poll_window(since_id, ctx.mentions.watching_since(), ctx.clock())
+    ctx.mentions.start_watching(ctx.clock())
     new_ids: list[str] = []
     seen: list[tuple[str, float]] = []
     token = None
     pages = 0
-    while pages < MAX_PAGES:
-        page = ctx.x.mentions(brand_id, since_id=since_id, start_time=start_time, pagination_token=token,
-                              max_results=PAGE_SIZE)
+    while pages < window.max_pages:
+        page = ctx.x.mentions(brand_id, since_id=window.since_id, start_time=window.start_time,
+                              pagination_token=token, max_results=window.page_size)
         pages += 1
         for post in page.items:
             # X expands authors on the page; one missing (rare: a race with a rename) is asked for once.

@@ -27,6 +27,7 @@ class CardRef:
 
 class MentionStore:
     SINCE_ID = "bh:mentions:since_id"
+    WATCHING_SINCE = "bh:mentions:watching_since"  # when the first poll ran: later ones read from there
     UNPOSTED = "bh:mentions:unposted"  # set: stored mentions whose card is not in Slack yet
 
     def __init__(self, connection: redis.Redis) -> None:
@@ -57,6 +58,14 @@ class MentionStore:
 
     def set_since_id(self, since_id: str) -> None:
         self.connection.set(self.SINCE_ID, since_id)
+
+    def watching_since(self) -> float | None:
+        raw = self.connection.get(self.WATCHING_SINCE)
+        return float(raw) if raw else None
+
+    def start_watching(self, at: float) -> None:
+        """Remember the first poll's time; later calls keep the first."""
+        self.connection.set(self.WATCHING_SINCE, repr(at), nx=True)
 
     # -- cards -------------------------------------------------------------------------------------
     def card(self, mention_id: str) -> CardRef | None:

@@ -69,16 +69,31 @@ def test_repolling_and_overlap_post_nothing_twice(stack: Stack):
     assert "Iceland" in texts[-1]  # cards read in the order people posted
 
 
+def test_the_first_run_shows_the_newest_few_not_a_flood_of_history(stack: Stack):
+    author = _author(stack)
+    posts = [stack.x.post(author["id"], f"@acme old news {n}") for n in range(60)]
+    stack.slack.disable_rate_limits()
+
+    stack.poll_mentions()
+
+    assert [card["metadata"]["event_payload"]["tweet_id"] for card in stack.cards()] == [
+        post["id"] for post in posts[-20:]]
+    assert stack.x.items_read("mentions") == 20
+
+
 def test_a_backlog_larger_than_a_page_arrives_whole_and_in_order(stack: Stack):
+    stack.poll_mentions()  # Birdhouse starts watching a quiet account
     author = _author(stack)
     posts = [stack.x.post(author["id"], f"@acme thanks for the great service, number {n}!") for n in range(130)]
     stack.slack.disable_rate_limits()
+    mentions_path = f"/2/users/{stack.x.brand['id']}/mentions"
+    requests_before = stack.x.count_requests("GET", mentions_path)
 
     stack.poll_mentions()
 
     cards = stack.cards()
     assert [card["metadata"]["event_payload"]["tweet_id"] for card in cards] == [post["id"] for post in posts]
-    assert stack.x.count_requests("GET", f"/2/users/{stack.x.brand['id']}/mentions") == 2
+    assert stack.x.count_requests("GET", mentions_path) - requests_before == 2
 
 
 def test_steady_state_polls_cost_one_request_and_no_items(stack: Stack):

@@ -48,3 +48,4 @@ def test_the_cursor_never_moves_backwards():
 def test_ids_compare_as_numbers_not_strings():
     seen = [("99", NOW - 60), ("1000", NOW)]
     assert overlap_since_id(seen, 10, current="9", now=NOW) == "99"
+
