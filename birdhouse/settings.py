@@ -19,11 +19,17 @@ from birdhouse import business_hours
 from birdhouse.errors import ConfigError
 
 
-def _seconds(raw: str) -> float:
-    value = float(raw)
-    if value <= 0:
-        raise ValueError("must be a positive number of seconds")
-    return value
+def _positive(unit: str) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        value = float(raw)
+        if value <= 0:
+            raise ValueError(f"must be a positive number of {unit}")
+        return value
+
+    return parse
+
+
+_seconds, _minutes = _positive("seconds"), _positive("minutes")
 
 
 def _id_list(raw: str) -> tuple[str, ...]:
@@ -61,13 +67,6 @@ def _period(raw: str) -> float:
         return _seconds(raw)
     except ValueError:
         raise ValueError("must be hourly, daily, weekly or a number of seconds") from None
-
-
-def _minutes(raw: str) -> float:
-    value = float(raw)
-    if value <= 0:
-        raise ValueError("must be a positive number of minutes")
-    return value
 
 
 def _saved_replies(raw: str) -> tuple[str, ...]:

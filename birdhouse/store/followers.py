@@ -98,12 +98,11 @@ class FollowerStore:
 
     # -- cards -------------------------------------------------------------------------------------
     def card(self, user_id: str) -> CardRef | None:
-        raw = self.connection.hmget(self._key(user_id) + ":card", "channel", "ts")
-        return CardRef(raw[0].decode(), raw[1].decode()) if raw[0] and raw[1] else None
+        return CardRef.read(self.connection, self._key(user_id) + ":card")
 
     def set_card(self, user_id: str, card: CardRef) -> None:
         with self.connection.pipeline() as pipe:
-            pipe.hset(self._key(user_id) + ":card", mapping={"channel": card.channel, "ts": card.ts})
+            card.write(pipe, self._key(user_id) + ":card")
             pipe.expire(self._key(user_id) + ":card", RETENTION_SECONDS)
             pipe.srem(self.UNPOSTED, user_id)
             pipe.execute()

@@ -21,8 +21,18 @@ return 0
 
 @dataclass(frozen=True)
 class CardRef:
+    """Where a card is in Slack, kept as a Redis hash under ``key``."""
+
     channel: str
     ts: str
+
+    @classmethod
+    def read(cls, connection: redis.Redis, key: str) -> CardRef | None:
+        channel, ts = connection.hmget(key, "channel", "ts")
+        return cls(channel.decode(), ts.decode()) if channel and ts else None
+
+    def write(self, connection: redis.Redis | redis.client.Pipeline, key: str) -> None:
+        connection.hset(key, mapping={"channel": self.channel, "ts": self.ts})
 
 
 class MentionStore:
@@ -69,11 +79,10 @@ class MentionStore:
 
     # -- cards -------------------------------------------------------------------------------------
     def card(self, mention_id: str) -> CardRef | None:
-        raw = self.connection.hmget(self._key(mention_id) + ":card", "channel", "ts")
-        return CardRef(raw[0].decode(), raw[1].decode()) if raw[0] and raw[1] else None
+        return CardRef.read(self.connection, self._key(mention_id) + ":card")
 
     def set_card(self, mention_id: str, card: CardRef) -> None:
         with self.connection.pipeline() as pipe:
-            pipe.hset(self._key(mention_id) + ":card", mapping={"channel": card.channel, "ts": card.ts})
+            card.write(pipe, self._key(mention_id) + ":card")
             pipe.srem(self.UNPOSTED, mention_id)
             pipe.execute()
