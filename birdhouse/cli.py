@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import atexit
 import logging
 import sys
@@ -13,7 +14,7 @@ import redis
 
 from birdhouse import logs
 from birdhouse.errors import BirdhouseError, ConfigError
-from birdhouse.redis_server import connect, resolve
+from birdhouse.redis_server import connect, describe, redact_url, resolve
 from birdhouse.settings import Settings
 
 DATA_DIR = Path("var")
@@ -33,11 +34,12 @@ def _start(args: argparse.Namespace) -> tuple[Settings, redis.Redis]:
     """Settings, logging and Redis: what every long-running command needs first."""
     settings = _settings()
     logs.configure(args.log_level, settings.secrets())
-    url, private = resolve(settings.redis_url, DATA_DIR / "redis")
-    if private is not None:
-        atexit.register(private.stop)
-        log.info("started a private Redis at %s (data in %s)", url, private.data_dir)
-    return settings, connect(url)
+    choice = resolve(settings.redis_url, DATA_DIR / "redis")
+    if choice.private is not None:
+        atexit.register(choice.private.stop)
+    connection = connect(choice.url)
+    log.info("using Redis at %s: %s; %s", redact_url(choice.url), choice.reason, describe(connection))
+    return settings, connection
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -67,7 +69,7 @@ def cmd_web(args: argparse.Namespace) -> int:
     from slackbot.web import server
 
     settings, connection = _start(args)
-    web = server(create_app(settings, connection), connection, args.host, args.port)
+    web = server(create_app(settings, connection), connection, settings.slack_signing_secret, args.host, args.port)
     log.info("serving Slack requests on http://%s:%s/slack/events", args.host, web.effective_port)
     web.run()
     return 0
@@ -92,7 +94,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from workers.runner import run_worker
 
     settings, connection = _start(args)
-    web = server(create_app(settings, connection), connection, args.host, args.port)
+    web = server(create_app(settings, connection), connection, settings.slack_signing_secret, args.host, args.port)
     threading.Thread(target=web.run, name="birdhouse-web", daemon=True).start()
     log.info("serving Slack requests on http://%s:%s/slack/events", args.host, web.effective_port)
     run_worker(Context(settings, connection), logging_level=args.log_level)
@@ -114,6 +116,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="birdhouse", description="X mentions and followers, triaged into Slack.")
     top.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    top.add_argument("--version", action="version", version=f"birdhouse {importlib.metadata.version('birdhouse')}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("check", help="check the configuration, Redis, Slack and X before going live"

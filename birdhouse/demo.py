@@ -9,6 +9,7 @@ be seen working. Ctrl-C stops everything it started.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,7 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None) -> in
     out = sys.stdout
     stop = threading.Event()
     started: list = []  # what to stop, in reverse order
+    data_dir: Path | None = None
     try:
         data_dir = Path(tempfile.mkdtemp(prefix="birdhouse-demo-"))
         private = PrivateRedis(data_dir / "redis")
@@ -84,7 +86,7 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None) -> in
                "BIRDHOUSE_DIGEST_PERIOD": "120"}
         settings = Settings.load(environ=env, dotenv=None)
         connection = connect(redis_url)
-        web = server(create_app(settings, connection), connection, "127.0.0.1", 0)
+        web = server(create_app(settings, connection), connection, settings.slack_signing_secret, "127.0.0.1", 0)
         threading.Thread(target=web.run, name="demo-web", daemon=True).start()
         started.append(web.close)
         slack.request_url = f"http://127.0.0.1:{web.effective_port}/slack/events"
@@ -97,6 +99,9 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None) -> in
         print(_banner(x, slack, slack.request_url, data_dir), file=out, flush=True)
         watch(slack, CHANNELS, out)
         traffic = TrafficSource(x, seed=int(time.time()))
+        traffic.opening()
+        threading.Thread(target=_followers_once_watched, args=(x, traffic, stop), name="demo-followers",
+                         daemon=True).start()
         threading.Thread(target=traffic.run, args=(rate_per_minute,), kwargs={"stop_event": stop},
                          name="demo-traffic", daemon=True).start()
         threading.Thread(target=_teammates_at_work, args=(slack, stop, out), name="demo-teammates",
@@ -108,6 +113,8 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None) -> in
         stop.set()
         for stop_one in reversed(started):
             stop_one()
+        if data_dir is not None:
+            shutil.rmtree(data_dir, ignore_errors=True)
         print("\nDemo stopped; everything it started is stopped.", file=out, flush=True)
     return 0
 
@@ -137,6 +144,16 @@ def _teammates_at_work(slack: SlackEmulator, stop: threading.Event, out) -> None
     print(f"\n▶ alice typed /birdhouse stats (only she sees the answer)\n{render(answer.json())}", file=out, flush=True)
 
 
+def _followers_once_watched(x: XEmulator, traffic: TrafficSource, stop: threading.Event) -> None:
+    """New followers as soon as Birdhouse has read the existing audience (whom it never announces), so a
+    notable-follower card comes in the first minute."""
+    followers_path = f"/2/users/{x.brand['id']}/followers"
+    while x.count_requests("GET", followers_path) == 0:
+        if stop.wait(0.5):
+            return
+    traffic.new_audience()
+
+
 def _stop_process(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -151,6 +168,6 @@ def _banner(x: XEmulator, slack: SlackEmulator, request_url: str, data_dir: Path
         f"  X emulator      {x.url}   (brand @{BRAND}; mentions and followers arrive on their own)\n"
         f"  Slack emulator  {slack.url}   (channels: {', '.join('#' + name for name in CHANNELS.values())})\n"
         f"  Slack app       {request_url}\n"
-        f"  Redis + worker  private, data in {data_dir}\n"
+        f"  Redis + worker  private, data in {data_dir} (removed when the demo stops)\n"
         f"Cards appear below as the channels receive them (polling X every {POLL_SECONDS} s).\n"
     )

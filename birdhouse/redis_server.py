@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import redis
@@ -97,16 +98,41 @@ class PrivateRedis:
         self.stop()
 
 
-def resolve(url: str | None, data_dir: Path) -> tuple[str, PrivateRedis | None]:
-    """The Redis URL to use and, when Birdhouse had to start one, the server to stop on exit."""
+@dataclass(frozen=True)
+class Choice:
+    """The Redis Birdhouse will use, why, and the server to stop on exit when Birdhouse started it."""
+
+    url: str
+    reason: str
+    private: PrivateRedis | None = None
+
+
+def resolve(url: str | None, data_dir: Path) -> Choice:
     if url:
         if not answers(url):
             raise RedisUnavailable(f"REDIS_URL={redact_url(url)} does not answer: is the server running?")
-        return url, None
+        return Choice(url, "REDIS_URL is set")
     if answers(LOCAL_URL):
-        return LOCAL_URL, None
+        return Choice(LOCAL_URL, "REDIS_URL is unset and a Redis answers on 127.0.0.1:6379")
     private = PrivateRedis(data_dir)
-    return private.start(), private
+    return Choice(private.start(), f"REDIS_URL is unset and nothing answers on 127.0.0.1:6379, so Birdhouse "
+                                   f"started its own (data in {data_dir})", private)
+
+
+def describe(connection: redis.Redis) -> str:
+    """Version and persistence, for the start-up log: whether a restart would lose queued work."""
+    try:
+        version = connection.info("server").get("redis_version", "?")
+    except redis.RedisError as exc:
+        return f"not answering ({type(exc).__name__})"
+    try:
+        config = {**connection.config_get("appendonly"), **connection.config_get("save"),
+                  **connection.config_get("maxmemory-policy")}
+    except redis.ResponseError:  # managed services often refuse CONFIG
+        return f"Redis {version}, persistence unknown (CONFIG is not allowed)"
+    snapshots = config.get("save") or "none"
+    return (f"Redis {version}, appendonly {config.get('appendonly', '?')}, snapshots {snapshots}, "
+            f"maxmemory-policy {config.get('maxmemory-policy', '?')}")
 
 
 def redact_url(url: str) -> str:

@@ -6,6 +6,8 @@ caller: a chat.postMessage whose answer was lost may have posted, and only the c
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
@@ -14,8 +16,9 @@ from birdhouse.settings import Settings
 TIMEOUT_SECONDS = 15
 
 
-def web_client(settings: Settings) -> WebClient:
+def web_client(settings: Settings, logger: logging.Logger | None = None) -> WebClient:
     return WebClient(
+        logger=logger,
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=TIMEOUT_SECONDS,

@@ -36,11 +36,11 @@ WINDOWS: dict[str, timedelta] = {"24h": timedelta(hours=24), "7d": timedelta(day
 DEFAULT_WINDOW = "24h"
 QUEUE_LOOKBACK = WINDOWS["30d"]  # how far back the open queue and the SLA look for unanswered items
 
-# Pay-per-use prices in US dollars per item, from ../shared/specs/README.md ("Pricing is pay-per-use since
-# 2026-02: reading the account's own mentions and followers ("owned reads") costs $0.001 per item, a post
-# $0.015"). Our notes give no price for likes, follows, list changes or user lookups: those are listed with
-# their request counts and left out of the estimate rather than guessed. X de-duplicates reads per UTC day,
-# so re-read overlaps make this an upper bound.
+# Pay-per-use prices in US dollars per item, from specs/README.md ("Pricing is pay-per-use since 2026-02:
+# reading the account's own mentions and followers ("owned reads") costs $0.001 per item, a post $0.015").
+# Our notes give no price for likes, follows, list changes or user lookups: those are listed with their
+# request counts and left out of the estimate rather than guessed. X bills an item once per UTC day however
+# often it is read, so the price applies to billed items (UsageStore), not to every item read.
 PRICES_USD: dict[str, float] = {"mentions": 0.001, "followers": 0.001, "create_post": 0.015}
 
 # (start, end) -> seconds that count on the SLA clock; wall-clock seconds unless business hours are set.
@@ -73,7 +73,8 @@ class Person:
 class UsageLine:
     endpoint: str
     requests: int
-    items: int
+    items: int  # everything X sent, re-reads included
+    billed: int  # items not already read that UTC day: what X bills
     cost_usd: float | None  # None: no published price
 
 
@@ -230,7 +231,7 @@ def usage_lines(days: Iterable[Mapping[str, int]]) -> tuple[UsageLine, ...]:
     endpoints = sorted({key.rsplit(":", 1)[0] for key in totals})
     lines = []
     for endpoint in endpoints:
-        requests, read = totals[f"{endpoint}:requests"], totals[f"{endpoint}:items"]
+        requests, read, billed = (totals[f"{endpoint}:{part}"] for part in ("requests", "items", "billed"))
         price = PRICES_USD.get(endpoint)
-        lines.append(UsageLine(endpoint, requests, read, None if price is None else read * price))
+        lines.append(UsageLine(endpoint, requests, read, billed, None if price is None else billed * price))
     return tuple(sorted(lines, key=lambda line: (-(line.cost_usd or 0.0), -line.requests, line.endpoint)))

@@ -32,8 +32,8 @@ POST_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_i
 USER_FIELDS = ["created_at", "description", "public_metrics", "verified", "verified_type", "profile_image_url",
                "url", "location", "protected"]
 
-# Called after every answer from X: (endpoint name, rate limit if X sent one, items read).
-Observer = Callable[[str, RateLimit | None, int], None]
+# Called after every answer from X: (endpoint name, rate limit if X sent one, ids of the items it sent).
+Observer = Callable[[str, RateLimit | None, list[str]], None]
 
 
 class _RedirectingAdapter(HTTPAdapter):
@@ -121,23 +121,36 @@ class XClient:
         try:
             response = method(*args, **kwargs)
         except tweepy.TooManyRequests as exc:
-            self._observe(endpoint, exc.response, 0)
+            self._observe(endpoint, exc.response, [])
             limit = RateLimit.from_headers(exc.response.headers)
             raise errors.XRateLimited(f"X rate limit reached for {endpoint}",
                                       reset_at=limit.reset_at if limit else 0.0) from exc
         except tweepy.HTTPException as exc:
-            self._observe(endpoint, exc.response, 0)
+            self._observe(endpoint, exc.response, [])
             raise _mapped(endpoint, exc) from exc
         except requests.RequestException as exc:
-            raise errors.XUnavailable(f"X did not answer {endpoint}: {type(exc).__name__}") from exc
+            raise errors.XUnavailable(_unanswered(endpoint, exc)) from exc
         body = response.json() if response.content else {}
         data = body.get("data")
-        self._observe(endpoint, response, len(data) if isinstance(data, list) else int(data is not None))
+        items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
+        self._observe(endpoint, response, [str(item.get("id", "")) for item in items])
         return body
 
-    def _observe(self, endpoint: str, response: requests.Response, items: int) -> None:
+    def _observe(self, endpoint: str, response: requests.Response, item_ids: list[str]) -> None:
         if self._observer is not None:
-            self._observer(endpoint, RateLimit.from_headers(response.headers), items)
+            self._observer(endpoint, RateLimit.from_headers(response.headers), item_ids)
+
+
+def _unanswered(endpoint: str, exc: requests.RequestException) -> str:
+    """Where Birdhouse knocked and what to look at: the URL (no query: it can hold ids), never a header."""
+    url = (exc.request.url or "").split("?", 1)[0] if exc.request is not None else "X"
+    if isinstance(exc, requests.Timeout):
+        hint = f"no answer within {READ_TIMEOUT:g} s; X may be slow or a firewall drops the traffic"
+    elif isinstance(exc, requests.ConnectionError):
+        hint = "could not connect: is X_API_URL right, and may this machine reach it (proxy, firewall)?"
+    else:
+        hint = "the answer was cut off or unreadable"
+    return f"X did not answer {endpoint} at {url} ({type(exc).__name__}): {hint}"
 
 
 def _page(body: dict[str, Any]) -> Page:

@@ -6,39 +6,74 @@ the WSGI app with a thread pool, so one slow listener does not hold up the other
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import redis
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
 EVENTS_PATH = "/slack/events"
+SIGNATURE_MAX_AGE_SECONDS = 300  # slack_sdk's SignatureVerifier refuses older ones
 log = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
 
 
 class WebApp:
-    """The WSGI application: Slack's endpoint and a health check, nothing else."""
+    """The WSGI application: Slack's endpoint and a health check, nothing else.
 
-    def __init__(self, app: App, connection: redis.Redis) -> None:
+    The signature is checked here, at the door, before anything parses the body: an unsigned request gets 401
+    whatever it carries, and the log says why without repeating what it carried (user content stays out).
+    """
+
+    def __init__(self, app: App, connection: redis.Redis, signing_secret: str) -> None:
         self.slack = SlackRequestHandler(app, path=EVENTS_PATH)
         self.connection = connection
+        self.verifier = SignatureVerifier(signing_secret)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == EVENTS_PATH:
-            try:
-                return self.slack(environ, start_response)
-            except ValueError as exc:  # a body that is not the JSON or form Slack sends: nothing ran
-                log.warning("refused a malformed request to %s: %s", EVENTS_PATH, exc)
-                return _json(start_response, "400 Bad Request", {"error": "malformed request body"})
+            if method != "POST":
+                return _json(start_response, "405 Method Not Allowed", {"error": "POST only"}, [("Allow", "POST")])
+            return self._events(environ, start_response)
         if path == "/healthz" and method == "GET":
             return self._health(start_response)
         return _json(start_response, "404 Not Found", {"error": "not found"})
+
+    def _events(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        refusal = self._refusal(body, environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
+                                environ.get("HTTP_X_SLACK_SIGNATURE", ""))
+        if refusal:
+            log.info("refused a request to %s: %s (%d bytes)", EVENTS_PATH, refusal, len(body))
+            return _json(start_response, "401 Unauthorized", {"error": "invalid request"})
+        environ["wsgi.input"] = io.BytesIO(body)
+        try:
+            return self.slack(environ, start_response)
+        except ValueError as exc:  # signed, but not the JSON or form Slack sends: nothing ran
+            log.warning("refused a malformed request to %s: %s", EVENTS_PATH, type(exc).__name__)
+            return _json(start_response, "400 Bad Request", {"error": "malformed request body"})
+
+    def _refusal(self, body: bytes, timestamp: str, signature: str) -> str | None:
+        """Why the request is not Slack's, or None when it is."""
+        if not timestamp or not signature:
+            return "no signature"
+        try:
+            age = time.time() - int(timestamp)
+        except ValueError:
+            return "a signature timestamp that is not a number"
+        if abs(age) > SIGNATURE_MAX_AGE_SECONDS:
+            return f"a signature {age:.0f} s old (Slack's are at most 5 minutes old)"
+        if not self.verifier.is_valid(body, timestamp, signature):
+            return "a signature that does not match (is SLACK_SIGNING_SECRET the app's?)"
+        return None
 
     def _health(self, start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -48,12 +83,15 @@ class WebApp:
         return _json(start_response, "200 OK", {"ok": True})
 
 
-def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
+def _json(start_response: StartResponse, status: str, body: dict[str, Any],
+          headers: list[tuple[str, str]] | None = None) -> list[bytes]:
     payload = json.dumps(body).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
+                            *(headers or [])])
     return [payload]
 
 
-def server(app: App, connection: redis.Redis, host: str, port: int, threads: int = 8) -> Any:
+def server(app: App, connection: redis.Redis, signing_secret: str, host: str, port: int, threads: int = 8) -> Any:
     """A waitress server, not yet running: ``.run()`` serves, ``.close()`` stops, ``.effective_port`` tells."""
-    return create_server(WebApp(app, connection), host=host, port=port, threads=threads, ident="birdhouse")
+    return create_server(WebApp(app, connection, signing_secret), host=host, port=port, threads=threads,
+                         ident="birdhouse")

@@ -4,6 +4,7 @@ system wired together the way ``birdhouse run`` wires it (real tweepy, slack_sdk
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +26,22 @@ from workers.context import Context, install
 from workers.queues import DEFAULT, queue
 from workers.runner import run_worker
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from tests.isolation import OutsideReads
+
+OUTSIDE_READS = OutsideReads(Path(__file__).resolve().parents[1])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    sys.addaudithook(OUTSIDE_READS)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if OUTSIDE_READS.found:
+        session.config.get_terminal_writer().line(
+            "Tests read files outside the repo, which a fresh clone does not have: "
+            + ", ".join(sorted(OUTSIDE_READS.found)), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
 
 ALICE, BOB, MALLORY = "U0ALICE", "U0BOB", "U0MALLORY"  # Alice and Bob are the social team; Mallory is not
 TEAM_GROUP = "S0SOCIAL"
@@ -128,7 +144,8 @@ class Stack:
 
     def serve_app(self) -> str:
         """Serve the Bolt app over HTTP and point the Slack emulator's deliveries at it."""
-        self._web = server(create_app(self.settings, self.redis, self.ctx.clock), self.redis, "127.0.0.1", 0)
+        self._web = server(create_app(self.settings, self.redis, self.ctx.clock), self.redis,
+                           self.settings.slack_signing_secret, "127.0.0.1", 0)
         threading.Thread(target=self._web.run, daemon=True).start()
         url = f"http://127.0.0.1:{self._web.effective_port}"
         self.slack.request_url = url + "/slack/events"

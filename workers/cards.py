@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from birdhouse.models import Mention
+from birdhouse.stats import NEEDS_ANSWER
 from birdhouse.store import CardRef
 from birdhouse.store.capabilities import Capabilities
 from birdhouse.store.cards import CardStore, Threads
@@ -40,7 +41,12 @@ def post_card(mention_id: str) -> dict[str, Any]:
     if mention is None:
         raise LookupError(f"mention {mention_id} is not stored; nothing to post")
     channel = ctx.settings.mentions_channel
-    thread_ts = conversation_thread(ctx, mention, channel)
+    root = conversation_root(ctx, mention)
+    root_card = ctx.mentions.card(root) if root else None
+    thread_ts = root_card.ts if root_card is not None and root_card.channel == channel else None
+    # A question or complaint under a closed card would sit where nobody looks: it goes to the channel too.
+    broadcast = (thread_ts is not None and mention.triage.get("kind") in NEEDS_ANSWER
+                 and CardStore(ctx.redis).get(root).closed)
 
     def record(ts: str) -> None:
         ctx.mentions.set_card(mention_id, CardRef(channel, ts))
@@ -49,10 +55,11 @@ def post_card(mention_id: str) -> dict[str, Any]:
 
     posted = post_once(
         ctx, card_subject(mention_id), channel,
-        lambda: {"text": fallback_text(mention), "blocks": card_blocks(ctx, mention)},
+        lambda: {"text": fallback_text(mention), "blocks": card_blocks(ctx, mention), "reply_broadcast": broadcast},
         posted=lambda: (card := ctx.mentions.card(mention_id)) and card.ts, record=record, thread_ts=thread_ts,
     )
-    return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already, "thread": thread_ts}
+    return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already, "thread": thread_ts,
+            "broadcast": broadcast}
 
 
 def card_blocks(ctx: Context, mention: Mention) -> list[dict[str, Any]]:
@@ -61,8 +68,8 @@ def card_blocks(ctx: Context, mention: Mention) -> list[dict[str, Any]]:
     return mention_card(mention, state, Capabilities(ctx.redis).current())
 
 
-def conversation_thread(ctx: Context, mention: Mention, channel: str) -> str | None:
-    """The card thread this mention continues, or None for a card of its own.
+def conversation_root(ctx: Context, mention: Mention) -> str | None:
+    """The mention whose card thread this mention continues, or None for a card of its own.
 
     An answer to one of the brand's replies, or any mention in a conversation that already has a card,
     goes into that card's thread (as a card with its own buttons), so the team reads the conversation in one
@@ -73,5 +80,4 @@ def conversation_thread(ctx: Context, mention: Mention, channel: str) -> str | N
     if answered is not None and (answered_mention := ctx.mentions.get(answered)) is not None:
         answered = (threads.conversation_card(answered_mention.conversation_id or "") or answered)
     root = answered or (threads.conversation_card(mention.conversation_id) if mention.conversation_id else None)
-    card = ctx.mentions.card(root) if root and root != mention.id else None
-    return card.ts if card is not None and card.channel == channel else None
+    return root if root != mention.id else None

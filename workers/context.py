@@ -32,10 +32,10 @@ class Context(Runtime):
         self.x = XClient(self.settings, observer=self._observe_x)
         self.slack = web_client(self.settings)
 
-    def _observe_x(self, endpoint: str, rate_limit: RateLimit | None, items: int) -> None:
+    def _observe_x(self, endpoint: str, rate_limit: RateLimit | None, item_ids: list[str]) -> None:
         if rate_limit is not None:
             self.ratelimits.record(endpoint, rate_limit)
-        self.usage.record(endpoint, items, self.clock())
+        self.usage.record(endpoint, item_ids, self.clock())
 
     def brand_id(self) -> str:
         """The brand's X user id: asked of X once, then kept (users/me is a paid read like any other)."""

@@ -17,13 +17,13 @@ from typing import Any
 from rq import get_current_job
 from slack_sdk.errors import SlackApiError
 
+from birdhouse.defaults import REMEMBER_SECONDS
 from birdhouse.store import Lease
 from workers.context import Context
 
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 180.0  # longer than one Slack call, its timeout and a few 429 waits
-ATTEMPT_TTL_SECONDS = 7 * 86400
 
 
 class PostBusy(Exception):
@@ -78,7 +78,7 @@ def post_once(ctx: Context, subject: Subject, channel: str, compose: Callable[[]
 def _note_attempt(ctx: Context, key: str) -> float | None:
     """Note an attempt; return when the first unconfirmed one was, or None when this is the first. The first
     is kept, so a search always starts early enough."""
-    if ctx.redis.set(key, repr(ctx.clock()), nx=True, ex=ATTEMPT_TTL_SECONDS):
+    if ctx.redis.set(key, repr(ctx.clock()), nx=True, ex=REMEMBER_SECONDS):
         return None
     return float(ctx.redis.get(key))
 

@@ -8,6 +8,7 @@ from typing import Any
 import redis
 from rq import Queue, Retry
 from rq.job import Job, JobStatus
+from birdhouse.defaults import REMEMBER_SECONDS
 
 ACTIONS = "birdhouse-actions"
 DEFAULT = "birdhouse"
@@ -33,5 +34,5 @@ def enqueue_once(connection: redis.Redis, func: Callable[..., Any], *args: Any, 
     if Job.exists(job_id, connection=connection) and Job.fetch(job_id, connection=connection).get_status() in PENDING:
         return False
     queue(connection, DEFAULT).enqueue(func, *args, job_id=job_id, retry=RETRY, job_timeout=timeout,
-                                       failure_ttl=7 * 86400)
+                                       failure_ttl=REMEMBER_SECONDS)
     return True

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import redis
 
+from birdhouse.defaults import DAY
 from birdhouse.settings import Settings
 from workers.queues import DEFAULT, queue
 
@@ -71,7 +72,7 @@ class Scheduler:
             if self._claim(keys=[SCHEDULE_KEY], args=[task.name, now, now + task.fallback(self.settings)]):
                 queue(self.connection, task.queue).enqueue(
                     task.func, job_id=f"{task.name}-{int(now * 1000)}", job_timeout=task.timeout,
-                    result_ttl=600, failure_ttl=86400,
+                    result_ttl=600, failure_ttl=DAY,
                 )
                 enqueued.append(task.name)
         return enqueued

@@ -16,6 +16,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from birdhouse.dashboard import open_items, permalinks, sla_clock
+from birdhouse.defaults import STATS_RETENTION_SECONDS
 from birdhouse.settings import Settings
 from birdhouse.stats import SLA_ESCALATE, SLA_NUDGE, Item
 from birdhouse.store import CardRef, Event, EventLog, Lease
@@ -31,7 +32,6 @@ CHECK_SECONDS = 60.0
 CHECK = Periodic("sla", "workers.sla.check", interval=lambda settings: CHECK_SECONDS)
 NUDGE, ESCALATE = "nudge", "escalate"
 SLA_EVENT_TYPE = "birdhouse_sla"  # message metadata, to find a post again after an interrupted attempt
-KEEP_SECONDS = 40 * 86400  # longer than the 30 days the SLA looks back
 
 
 def due(item: Item, waited: float, settings: Settings) -> list[str]:
@@ -110,7 +110,7 @@ def _post_once(ctx: Context, item: Item, threshold: str, channel: str, text: str
 
     def record(ts: str) -> None:
         with ctx.redis.pipeline() as pipe:
-            pipe.set(done, ts, ex=KEEP_SECONDS)
+            pipe.set(done, ts, ex=STATS_RETENTION_SECONDS)
             EventLog(pipe).record(replace(event, data={**event.data, "ts": ts}))
             pipe.execute()
 

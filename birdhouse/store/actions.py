@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+from birdhouse.defaults import CARD_RETENTION_SECONDS
 
-KEEP_SECONDS = 90 * 86400  # longer than anyone acts on a card
 
 QUEUED, ATTEMPTING, DONE = "queued", "attempting", "done"
 
@@ -62,7 +62,7 @@ class ActionLedger:
         key = self._key(action_key)
         claimed = bool(self.connection.hsetnx(key, "by", json.dumps({"user": user, "at": at})))
         if claimed:
-            self.connection.expire(key, KEEP_SECONDS)
+            self.connection.expire(key, CARD_RETENTION_SECONDS)
         return claimed
 
     def holder(self, action_key: str) -> Claim | None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import redis
+from birdhouse.defaults import REMEMBER_SECONDS
 
 LIKE = "like"
 FOLLOW = "follow"
-REMEMBER_SECONDS = 7 * 86400
 
 
 @dataclass(frozen=True)

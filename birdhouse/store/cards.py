@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import redis
+from birdhouse.defaults import CARD_RETENTION_SECONDS
 
 OPEN, DONE, DISMISSED = "open", "done", "dismissed"
-KEEP_SECONDS = 90 * 86400
 
 # Change the status only from the expected one: two people pressing Done record one Done.
 _SET_STATUS = """
@@ -92,7 +92,7 @@ class CardStore:
 
     def _set(self, mention_id: str, field: str, value: dict[str, Any]) -> None:
         self.connection.hset(self._key(mention_id), field, json.dumps(value))
-        self.connection.expire(self._key(mention_id), KEEP_SECONDS)
+        self.connection.expire(self._key(mention_id), CARD_RETENTION_SECONDS)
 
     # -- reading ------------------------------------------------------------------------------------
     def get(self, mention_id: str, author_id: str | None = None) -> CardState:
@@ -131,7 +131,7 @@ class CardStore:
     # -- the workers' changes (after X answered) ----------------------------------------------------
     def add_reply(self, mention_id: str, reply: Reply) -> None:
         self.connection.rpush(self._key(mention_id) + ":replies", json.dumps(asdict(reply)))
-        self.connection.expire(self._key(mention_id) + ":replies", KEEP_SECONDS)
+        self.connection.expire(self._key(mention_id) + ":replies", CARD_RETENTION_SECONDS)
 
     def set_liked(self, mention_id: str, mark: Mark) -> None:
         self._set(mention_id, "liked_by", asdict(mark))
@@ -155,14 +155,14 @@ class Threads:
 
     def note_card_conversation(self, conversation_id: str, mention_id: str) -> None:
         """The first card of a conversation is its card; later mentions in it go to that card's thread."""
-        self.connection.set(f"bh:conversation:{conversation_id}:card", mention_id, nx=True, ex=KEEP_SECONDS)
+        self.connection.set(f"bh:conversation:{conversation_id}:card", mention_id, nx=True, ex=CARD_RETENTION_SECONDS)
 
     def conversation_card(self, conversation_id: str) -> str | None:
         raw = self.connection.get(f"bh:conversation:{conversation_id}:card")
         return raw.decode() if raw else None
 
     def note_brand_reply(self, post_id: str, mention_id: str) -> None:
-        self.connection.set(f"bh:x:brand_reply:{post_id}", mention_id, ex=KEEP_SECONDS)
+        self.connection.set(f"bh:x:brand_reply:{post_id}", mention_id, ex=CARD_RETENTION_SECONDS)
 
     def answered_mention(self, post_id: str) -> str | None:
         """The mention a brand reply answered, when ``post_id`` is one of ours."""

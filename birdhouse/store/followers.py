@@ -3,7 +3,7 @@ per-period tallies the digest is written from.
 
 Memory stays bounded however large the audience: the frontier keeps only the ``FRONTIER_SIZE`` most recently
 seen follower ids (X lists followers newest first, so a poll needs only the head of the list to tell new from
-known), and everything kept per follower expires after ``RETENTION_SECONDS``.
+known), and everything kept per follower expires after ``CARD_RETENTION_SECONDS``.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from typing import Any
 
 import redis
 
+from birdhouse.defaults import CARD_RETENTION_SECONDS
 from birdhouse.store.mentions import CardRef
 
 FRONTIER_SIZE = 5_000  # ~5,000 ids × ~60 bytes: about 300 KB, for an audience of any size
-RETENTION_SECONDS = 90 * 86400  # a follower is announced at most once in this long, even if they refollow
+# A follower is announced at most once in CARD_RETENTION_SECONDS, even if they refollow.
 DIGEST_TOP = 5  # ordinary followers named in each digest
 
 
@@ -71,18 +72,18 @@ class FollowerStore:
         retention (an unfollow and refollow), so nobody is counted or carded twice."""
         key = self._key(user["id"])
         record = json.dumps({"user": user, "notability": notability, "at": at})
-        if not self.connection.set(key, record, nx=True, ex=RETENTION_SECONDS):
+        if not self.connection.set(key, record, nx=True, ex=CARD_RETENTION_SECONDS):
             return False
         verdict, score = notability["verdict"], notability["score"]
         tally = f"bh:followers:period:{period}"
         with self.connection.pipeline() as pipe:
             pipe.hincrby(tally, "new", 1)
             pipe.hincrby(tally, verdict, 1)
-            pipe.expire(tally, RETENTION_SECONDS)
+            pipe.expire(tally, CARD_RETENTION_SECONDS)
             if verdict == "ordinary":
                 pipe.zadd(tally + ":top", {user["id"]: score})
                 pipe.zremrangebyrank(tally + ":top", 0, -DIGEST_TOP - 1)
-                pipe.expire(tally + ":top", RETENTION_SECONDS)
+                pipe.expire(tally + ":top", CARD_RETENTION_SECONDS)
             if verdict == "notable":
                 pipe.sadd(self.UNPOSTED, user["id"])
             pipe.sadd(self.PERIODS, period)
@@ -103,7 +104,7 @@ class FollowerStore:
     def set_card(self, user_id: str, card: CardRef) -> None:
         with self.connection.pipeline() as pipe:
             card.write(pipe, self._key(user_id) + ":card")
-            pipe.expire(self._key(user_id) + ":card", RETENTION_SECONDS)
+            pipe.expire(self._key(user_id) + ":card", CARD_RETENTION_SECONDS)
             pipe.srem(self.UNPOSTED, user_id)
             pipe.execute()
 
@@ -116,7 +117,7 @@ class FollowerStore:
     def set_outcome(self, user_id: str, name: str, value: str) -> None:
         """Works on a pipeline too, so an outcome lands with its event."""
         self.connection.hset(self._key(user_id) + ":outcomes", name, value)
-        self.connection.expire(self._key(user_id) + ":outcomes", RETENTION_SECONDS)
+        self.connection.expire(self._key(user_id) + ":outcomes", CARD_RETENTION_SECONDS)
 
     # -- the digest --------------------------------------------------------------------------------
     def pending_periods(self) -> list[int]:

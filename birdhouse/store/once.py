@@ -8,8 +8,8 @@ rather than risk sending it twice.
 from __future__ import annotations
 
 import redis
+from birdhouse.defaults import STATS_RETENTION_SECONDS
 
-KEEP_SECONDS = 40 * 86400  # longer than the 30 days the stats look back
 
 
 class Once:
@@ -22,7 +22,7 @@ class Once:
 
     def claim(self, what: str, at: float) -> bool:
         """True for the first caller only."""
-        return bool(self.connection.set(self._key(what), repr(at), nx=True, ex=KEEP_SECONDS))
+        return bool(self.connection.set(self._key(what), repr(at), nx=True, ex=STATS_RETENTION_SECONDS))
 
     def release(self, what: str) -> None:
         self.connection.delete(self._key(what))

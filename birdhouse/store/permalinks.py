@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import redis
 
+from birdhouse.defaults import CARD_RETENTION_SECONDS
 from birdhouse.store.mentions import CardRef
 
-KEEP_SECONDS = 90 * 86400  # as long as cards are acted on
 
 
 class PermalinkStore:
@@ -23,4 +23,4 @@ class PermalinkStore:
         return [raw.decode() if raw else None for raw in self.connection.mget([self._key(card) for card in cards])]
 
     def set(self, card: CardRef, permalink: str) -> None:
-        self.connection.set(self._key(card), permalink, ex=KEEP_SECONDS)
+        self.connection.set(self._key(card), permalink, ex=CARD_RETENTION_SECONDS)

@@ -1,5 +1,10 @@
 """What Birdhouse read from and wrote to X, per UTC day: the bill at pay-per-use prices, and the proof that
-nothing is read twice."""
+nothing is read twice.
+
+X bills each item once per UTC day however often it is read, so the store counts both: ``items`` (everything
+X sent, re-reads included) and ``billed`` (items not already read that day). Polls re-read the newest few
+seconds on purpose (X indexes slightly out of order); those re-reads show in ``items`` and cost nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +12,33 @@ from datetime import UTC, datetime
 
 import redis
 
+from birdhouse.defaults import STATS_RETENTION_SECONDS
+
+SEEN_RETENTION_SECONDS = 2 * 86400  # a day's ids are needed only until the UTC day is over
+
 
 def utc_day(at: float) -> str:
     return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d")
 
 
 class UsageStore:
-    RETENTION_SECONDS = 40 * 86400  # enough for the 30-day stats window
-
     def __init__(self, connection: redis.Redis) -> None:
         self.connection = connection
 
-    def record(self, endpoint: str, items: int, at: float) -> None:
-        key = f"bh:x:usage:{utc_day(at)}"
+    def record(self, endpoint: str, item_ids: list[str], at: float) -> None:
+        day = utc_day(at)
+        key, seen = f"bh:x:usage:{day}", f"bh:x:usage:{day}:seen:{endpoint}"
+        new = 0
+        if item_ids:
+            with self.connection.pipeline() as pipe:
+                pipe.sadd(seen, *item_ids)
+                pipe.expire(seen, SEEN_RETENTION_SECONDS)
+                new = pipe.execute()[0]
         with self.connection.pipeline() as pipe:
             pipe.hincrby(key, f"{endpoint}:requests", 1)
-            pipe.hincrby(key, f"{endpoint}:items", items)
-            pipe.expire(key, self.RETENTION_SECONDS)
+            pipe.hincrby(key, f"{endpoint}:items", len(item_ids))
+            pipe.hincrby(key, f"{endpoint}:billed", new)
+            pipe.expire(key, STATS_RETENTION_SECONDS)
             pipe.execute()
 
     def day(self, day: str) -> dict[str, int]:

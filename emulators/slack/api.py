@@ -202,6 +202,7 @@ class WebAPI:
             attachments=attachments,
             metadata=metadata or None,
             thread_ts=args.text("thread_ts"),
+            broadcast=args.flag("reply_broadcast"),
         )
         return {"channel": channel.id, "ts": message["ts"], "message": message, **result}
 

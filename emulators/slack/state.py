@@ -188,6 +188,7 @@ class Workspace:
         metadata: dict[str, Any] | None = None,
         thread_ts: str | None = None,
         attachments: list[dict[str, Any]] | None = None,
+        broadcast: bool = False,
     ) -> dict[str, Any]:
         with self.lock:
             channel = self.channel(channel_id)
@@ -203,6 +204,8 @@ class Workspace:
                 message["metadata"] = metadata
             if thread_ts is not None:
                 self._thread_reply(channel, message, thread_ts)
+                if broadcast:  # "Also send to channel": one message, in the thread and in the channel
+                    message["subtype"] = "thread_broadcast"
             channel.messages[ts] = message
             self._notify("posted", channel_id, message)
             return copy.deepcopy(message)
@@ -254,10 +257,12 @@ class Workspace:
             self._notify("deleted", channel_id, message)
 
     def top_level(self, channel_id: str) -> list[dict[str, Any]]:
-        """Oldest first, as stored (and deep-copied)."""
+        """What the channel shows, oldest first (deep-copied): messages that are not thread replies, and thread
+        replies also sent to the channel."""
         with self.lock:
             messages = self.channel(channel_id).messages.values()
-            return [copy.deepcopy(m) for m in messages if m.get("thread_ts", m["ts"]) == m["ts"]]
+            return [copy.deepcopy(m) for m in messages
+                    if m.get("thread_ts", m["ts"]) == m["ts"] or m.get("subtype") == "thread_broadcast"]
 
     def thread(self, channel_id: str, ts: str) -> list[dict[str, Any]]:
         """Parent then replies, oldest first; ``ts`` may be the parent's or any reply's."""

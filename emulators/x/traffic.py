@@ -179,27 +179,38 @@ class TrafficSource:
         return author
 
     # -- events ------------------------------------------------------------------------------------
-    def mention(self) -> dict[str, Any]:
-        """Posts one mention of the brand and returns it. Now and then, instead, someone the brand answered
-        writes back under the brand's reply, as people do."""
+    def mention(self, kind: str | None = None) -> dict[str, Any]:
+        """Posts one mention of the brand (of ``kind``, or of a kind drawn by weight) and returns it. Now and then,
+        instead of a drawn one, someone the brand answered writes back under the brand's reply, as people do."""
         answered = [post for post in self._target.state()["posts_by_brand"] if post.get("in_reply_to_user_id")]
-        if answered and self._rng.random() < 0.15:
+        if kind is None and answered and self._rng.random() < 0.15:
             brand_reply = self._rng.choice(answered)
             return self._target.post({"author_id": brand_reply["in_reply_to_user_id"],
                                       "text": self._rng.choice(_REPLIES),
                                       "in_reply_to_tweet_id": brand_reply["id"]})
         author = self._author()
-        kind = self._rng.choices(list(_MENTION_WEIGHTS), list(_MENTION_WEIGHTS.values()))[0]
+        kind = kind or self._rng.choices(list(_MENTION_WEIGHTS), list(_MENTION_WEIGHTS.values()))[0]
         index = self._rng.randrange(len(_MENTIONS[kind]))
         lang = _LANGS[kind][index] if kind in _LANGS else "en"
         text = _MENTIONS[kind][index].format(brand=self._brand)
         return self._target.post({"author_id": author["id"], "text": text, "lang": lang})
 
-    def follower(self) -> dict[str, Any]:
-        """A new follower of the brand: mostly ordinary people, some bots, now and then someone notable."""
-        user = self._new_user(self._rng.choices(["ordinary", "notable", "bot"], [70, 10, 20])[0])
+    def follower(self, kind: str | None = None) -> dict[str, Any]:
+        """A new follower of the brand (``kind``, or mostly ordinary people, some bots, now and then someone
+        notable)."""
+        user = self._new_user(kind or self._rng.choices(["ordinary", "notable", "bot"], [70, 10, 20])[0])
         self._target.add_follower(user["id"])
         return user
+
+    def opening(self) -> None:
+        """One mention of each kind at once, for a visitor to see in the first minute rather than by chance."""
+        for kind in _MENTION_WEIGHTS:
+            self.mention(kind)
+
+    def new_audience(self) -> None:
+        """New followers of each kind at once: someone notable, someone ordinary, a bot."""
+        for kind in ("notable", "ordinary", "bot"):
+            self.follower(kind)
 
     def run(self, rate_per_minute: float, duration: float | None = None,
             stop_event: threading.Event | None = None) -> dict[str, int]:

@@ -21,6 +21,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from birdhouse.defaults import REMEMBER_SECONDS
 from birdhouse.models import Mention
 from birdhouse.store import Event
 from birdhouse.store.actions import ActionLedger, action_key
@@ -47,7 +48,7 @@ NOT_ON_TEAM_IN_MODAL = "Only the social team (BIRDHOUSE_TEAM) can reply from Bir
 def _queue_action(services: Services, kind: str, key: str, *args: Any) -> None:
     """The job id follows from the action key: one key, one job."""
     services.enqueue(f"workers.actions.{kind}", key, *args, job_id=f"action-{key}", retry=ACTION_RETRY,
-                     job_timeout=60, failure_ttl=7 * 86400)
+                     job_timeout=60, failure_ttl=REMEMBER_SECONDS)
 
 
 def _done_by(kind: str, mention: Mention, cards: CardStore) -> str | None:

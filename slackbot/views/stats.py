@@ -91,7 +91,10 @@ def usage(stats: Stats) -> str:
     lines = [f"*X API usage* (UTC {days}, as X bills)"]
     for line in stats.usage:
         cost = "not priced" if line.cost_usd is None else f"${line.cost_usd:.3f}"
-        lines.append(f"`{line.endpoint}`: {plural(line.requests, 'request')}, {plural(line.items, 'item')}, {cost}")
+        read = plural(line.items, "item")
+        if line.billed != line.items:  # re-reads of the same UTC day are free: say so, or the bill looks wrong
+            read = f"{read} read, {line.billed} billed"
+        lines.append(f"`{line.endpoint}`: {plural(line.requests, 'request')}, {read}, {cost}")
     estimate = f"Estimated cost: *${stats.cost_usd:.3f}* at pay-per-use prices"
     if stats.unpriced:
         estimate += f" (no published price for {', '.join(stats.unpriced)}: not included)"

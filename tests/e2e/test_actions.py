@@ -14,7 +14,7 @@ import pytest
 from birdhouse.store import EventLog
 from birdhouse.store.actions import ActionLedger, action_key
 from emulators.http import Fault
-from tests.conftest import ALICE, BOB, MALLORY, MENTIONS, SUPPORT, Stack
+from tests.conftest import ALICE, BOB, MALLORY, MENTIONS, SUPPORT, Stack, eventually
 
 
 # -- helpers -----------------------------------------------------------------------------------------
@@ -339,6 +339,44 @@ def test_the_authors_answer_to_the_brand_reply_lands_in_the_cards_thread(stack: 
     [answer] = stack.slack.replies(MENTIONS, card["ts"])
     assert ">@acme it's 1234, thanks" in section(answer, "post")
     assert "mention.reply" in buttons(answer)  # the team can answer again from the thread
+
+
+def test_a_complaint_in_the_thread_of_a_done_card_comes_back_to_the_channel_and_the_queue(stack: Stack):
+    card, post = card_for(stack)
+    view = open_reply(stack, ALICE, card)
+    stack.slack.submit_view(ALICE, view["id"], reply_values("Sorry! It is on its way."))
+    stack.work()
+    click(stack, ALICE, card, "mention.done")
+    [brand_reply] = brand_replies(stack)
+
+    stack.x.post(post["author_id"], "@acme ok but why does it take so long, it's been 3 weeks",
+                 in_reply_to_tweet_id=brand_reply["id"])
+    stack.poll_mentions()
+
+    [follow_up] = stack.slack.replies(MENTIONS, card["ts"])
+    assert follow_up.get("subtype") == "thread_broadcast"  # in the thread, and in the channel for all to see
+    assert [m["ts"] for m in stack.cards()] == [card["ts"], follow_up["ts"]]
+    assert stack.slack.slash_command(ALICE, "/birdhouse", "queue", MENTIONS).status == 200
+    [queue] = eventually(lambda: stack.slack.ephemerals(user=ALICE))
+    follow_up_id = follow_up["metadata"]["event_payload"]["tweet_id"]
+    assert [block["block_id"] for block in queue["blocks"] if block["block_id"].startswith("open-")] == [
+        f"open-{follow_up_id}"]  # the follow-up waits for an answer; the card marked Done does not
+
+
+def test_a_thank_you_in_the_thread_of_a_done_card_stays_in_the_thread(stack: Stack):
+    card, post = card_for(stack)
+    view = open_reply(stack, ALICE, card)
+    stack.slack.submit_view(ALICE, view["id"], reply_values("Sorry! It is on its way."))
+    stack.work()
+    click(stack, ALICE, card, "mention.done")
+    [brand_reply] = brand_replies(stack)
+
+    stack.x.post(post["author_id"], "@acme got it, thank you so much!", in_reply_to_tweet_id=brand_reply["id"])
+    stack.poll_mentions()
+
+    [follow_up] = stack.slack.replies(MENTIONS, card["ts"])
+    assert "subtype" not in follow_up
+    assert [m["ts"] for m in stack.cards()] == [card["ts"]]
 
 
 # -- the demo's scripted presses -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import socket
@@ -64,6 +65,30 @@ def test_check_says_plainly_what_is_wrong(stack: Stack, tmp_path):
     assert "FAIL  Slack: auth.test failed (invalid_auth): check SLACK_BOT_TOKEN" in result.stdout
     assert "FAIL  X: users/me failed" in result.stdout and "X_ACCESS_TOKEN" in result.stdout
     assert "xoxb-wrong" not in result.stdout + result.stderr
+
+
+def test_check_says_which_redis_it_uses_and_why(stack: Stack, tmp_path):
+    result = birdhouse("check", env=stack.environment, cwd=tmp_path)
+    assert f"using Redis at {stack.environment['REDIS_URL']}: REDIS_URL is set; Redis " in result.stderr
+    assert "appendonly yes" in result.stderr and "maxmemory-policy noeviction" in result.stderr
+
+
+def test_check_against_services_that_do_not_answer_says_where_it_knocked_once_each(stack: Stack, tmp_path):
+    nowhere = f"http://127.0.0.1:{_free_port()}"
+    environment = {**stack.environment, "SLACK_API_URL": f"{nowhere}/api/", "X_API_URL": nowhere}
+    result = birdhouse("check", env=environment, cwd=tmp_path)
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert output.count("Connection refused") == 1  # the Slack finding, not slack_sdk's ERROR line as well
+    assert "slack_sdk" not in output
+    assert (f"FAIL  X: users/me failed: X did not answer users_me at {nowhere}/2/users/me (ConnectionError): "
+            "could not connect: is X_API_URL right") in result.stdout
+
+
+def test_version():
+    result = birdhouse("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"birdhouse {importlib.metadata.version('birdhouse')}"
 
 
 def test_check_says_when_the_access_level_lacks_follower_lookup(stack: Stack, tmp_path):

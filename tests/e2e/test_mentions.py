@@ -11,6 +11,7 @@ import time
 
 from rq.registry import StartedJobRegistry
 
+from birdhouse.store.usage import utc_day
 from emulators.http import Fault
 from tests.conftest import Stack, eventually
 from workers.mentions import fetch_new_mentions
@@ -112,6 +113,19 @@ def test_steady_state_polls_cost_one_request_and_no_items(stack: Stack):
     assert stack.x.count_requests("GET", mentions_path) == requests_before + 1
     assert stack.x.items_read("mentions") == reads_before  # nothing re-read once outside the overlap window
     assert stack.x.count_requests("GET", "/2/users/me") == 1  # the brand id is asked for once, then kept
+
+
+def test_overlap_re_reads_are_counted_but_billed_once_a_day(stack: Stack):
+    """X bills an item once per UTC day: the stats must show the re-reads of the overlap as free."""
+    author = _author(stack)
+    for n in range(3):
+        stack.x.post(author["id"], f"@acme is gate {n} open?")
+    stack.poll_mentions()
+    stack.poll_mentions()  # within the overlap window: the same three are read again
+
+    usage = stack.ctx.usage.day(utc_day(stack.ctx.clock()))
+    assert usage["mentions:items"] == stack.x.items_read("mentions") == 6
+    assert usage["mentions:billed"] == 3
 
 
 def test_slack_rate_limit_is_waited_out_and_the_card_posted_once(stack: Stack):

@@ -4,7 +4,9 @@ answers load balancers."""
 from __future__ import annotations
 
 import json
+import logging
 import time
+import urllib.error
 import urllib.request
 from urllib.parse import urlencode
 
@@ -74,3 +76,34 @@ def test_a_signed_but_malformed_body_gets_a_clear_400(stack: Stack, body: bytes,
     stack.serve_app()
     response = stack.slack.deliver(body, content_type)
     assert (response.status, response.json()) == (400, {"error": "malformed request body"})
+
+
+def test_an_unsigned_request_gets_401_whatever_it_carries(stack: Stack):
+    url = stack.serve_app()
+    for body, content_type in ((b"{not json", "application/json"), (b"payload=%7Bnot-json", FORM), (b"", FORM)):
+        request = urllib.request.Request(url + "/slack/events", data=body, headers={"Content-Type": content_type})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.code == 401
+        assert json.loads(refused.value.read()) == {"error": "invalid request"}
+
+
+def test_a_refused_request_is_logged_without_what_it_carried(stack: Stack, caplog: pytest.LogCaptureFixture):
+    card, _ = card_for(stack)
+    body = escalate_payload(stack, card)
+    now = int(time.time())
+    with caplog.at_level(logging.DEBUG):
+        answer = stack.slack.deliver(body, FORM, timestamp=now, signature=sign("not-the-secret", str(now), body))
+    assert answer.status == 401
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "refused a request to /slack/events: a signature that does not match" in logged
+    assert "@acme my order 1234" not in logged and "payload" not in logged
+
+
+def test_other_methods_on_the_events_path_get_a_json_405(stack: Stack):
+    url = stack.serve_app()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url + "/slack/events", timeout=5)
+    assert refused.value.code == 405 and refused.value.headers["Allow"] == "POST"
+    assert refused.value.headers["Content-Type"] == "application/json"
+    assert json.loads(refused.value.read()) == {"error": "POST only"}

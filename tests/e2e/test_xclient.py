@@ -20,14 +20,14 @@ def observed() -> list:
 
 @pytest.fixture
 def client(stack: Stack, observed: list) -> XClient:
-    return XClient(stack.settings, observer=lambda endpoint, limit, items: observed.append((endpoint, limit, items)))
+    return XClient(stack.settings, observer=lambda endpoint, limit, ids: observed.append((endpoint, limit, ids)))
 
 
 def test_reads_reach_the_configured_base_url_and_report_rate_limits(stack: Stack, client: XClient, observed):
     me = client.me()
     assert me["username"] == "acme"
-    endpoint, limit, items = observed[-1]
-    assert (endpoint, items) == ("users_me", 1)
+    endpoint, limit, ids = observed[-1]
+    assert (endpoint, ids) == ("users_me", [me["id"]])
     assert limit.limit > 0 and limit.remaining == limit.limit - 1 and limit.reset_at > time.time()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +18,8 @@ from requests.adapters import HTTPAdapter
 
 from emulators.http import Emulator, Request, Response, Serving
 from emulators.x import XEmulator
+from tests.specs import SPECS
 
-SPECS = Path(__file__).resolve().parents[3] / "shared" / "specs"
 X_ORIGIN = "https://api.twitter.com/"
 T0 = 1_795_000_000.0  # 2026-11-17, after the 2026 access changes the emulator models
 

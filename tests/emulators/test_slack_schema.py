@@ -1,4 +1,4 @@
-"""The Slack emulator against Slack's own method references (shared/specs/slack-methods/*.json).
+"""The Slack emulator against Slack's own method references (specs/slack-methods/*.json).
 
 Declarations (tier, required arguments, JSON support, error codes) must match the references, every error
 code the emulator source can raise must be declared, and successful answers must fit each method's
@@ -21,13 +21,14 @@ from emulators.http import Request
 from emulators.slack import SlackEmulator
 from emulators.slack.api import METHODS
 from emulators.slack.errors import COMMON_ERRORS, SlackError
+from tests.specs import SPECS
 
-SPECS = Path(__file__).resolve().parents[3] / "shared" / "specs" / "slack-methods"
+METHOD_SPECS = SPECS / "slack-methods"
 NOT_IN_SPECS = {"conversations.history"}  # shaped from Slack's public docs; see api.py
 
 
 def spec(name: str) -> dict[str, Any]:
-    return json.loads((SPECS / f"{name}.json").read_text())
+    return json.loads((METHOD_SPECS / f"{name}.json").read_text())
 
 
 SPECCED = sorted(set(METHODS) - NOT_IN_SPECS)
@@ -87,7 +88,7 @@ def test_declaration_matches_reference(name: str) -> None:
 
 
 def test_only_conversations_history_lacks_a_reference() -> None:
-    assert {name for name in METHODS if not (SPECS / f"{name}.json").exists()} == NOT_IN_SPECS
+    assert {name for name in METHODS if not (METHOD_SPECS / f"{name}.json").exists()} == NOT_IN_SPECS
 
 
 def raised_codes() -> set[str]:
@@ -234,5 +235,5 @@ def test_events_wrapper_matches_common_schema(slack: SlackEmulator) -> None:
     captured: list[bytes] = []
     slack.interactions.deliver = lambda body, *a, **k: captured.append(body)  # type: ignore[method-assign]
     slack.open_home("U0ALICE")
-    wrapper = json.loads((SPECS.parent / "slack-events-common-wrapper.schema.json").read_text())
+    wrapper = json.loads((SPECS / "slack-events-common-wrapper.schema.json").read_text())
     jsonschema.validate(json.loads(captured[0]), wrapper)

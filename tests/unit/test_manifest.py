@@ -12,15 +12,15 @@ from referencing import Registry, Resource
 
 from slackbot.views.help import COMMAND
 from slackbot.web import EVENTS_PATH
+from tests.specs import SPECS
 
 ROOT = Path(__file__).resolve().parents[2]
-SPECS = ROOT.parent / "shared" / "specs"
 MANIFEST = yaml.safe_load((ROOT / "app-manifest.yml").read_text())
 SCHEMA_URL = "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/manifest.schema.{}.json"
 CODE = [path.read_text() for package in ("birdhouse", "workers", "slackbot") for path in (ROOT / package).rglob("*.py")]
 # Web API methods the code calls through slack_sdk, as ``client.chat_postMessage`` etc.
 METHOD_CALL = re.compile(r"\.((?:chat|conversations|views|usergroups|users|reactions)_[A-Za-z_]+)\b")
-# Scopes of methods missing from ../shared/specs/slack-methods, from Slack's method reference.
+# Scopes of methods missing from specs/slack-methods, from Slack's method reference.
 UNLISTED_SCOPES = {"conversations.history": ["channels:history", "groups:history", "im:history", "mpim:history"]}
 # Birdhouse works in public and private channels, never in DMs: those variants of a scope are not needed.
 UNUSED_CONVERSATION_KINDS = ("im:", "mpim:")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from birdhouse.errors import RedisUnavailable
-from birdhouse.redis_server import PrivateRedis, answers, connect, redact_url, resolve
+from birdhouse.redis_server import PrivateRedis, answers, connect, describe, redact_url, resolve
 
 
 def test_a_private_server_starts_durable_and_stops(tmp_path):
@@ -28,8 +28,8 @@ def test_data_survives_a_restart_of_the_private_server(tmp_path):
 
 def test_redis_url_that_answers_is_used_as_it_is(tmp_path):
     with PrivateRedis(tmp_path / "redis") as server:
-        url, started = resolve(server.url, tmp_path / "unused")
-        assert (url, started) == (server.url, None)
+        choice = resolve(server.url, tmp_path / "unused")
+        assert (choice.url, choice.private, choice.reason) == (server.url, None, "REDIS_URL is set")
 
 
 def test_redis_url_that_does_not_answer_is_an_error_naming_it_without_its_password(tmp_path):
@@ -40,3 +40,17 @@ def test_redis_url_that_does_not_answer_is_an_error_naming_it_without_its_passwo
 def test_redact_url_hides_credentials_only():
     assert redact_url("redis://:pw@host:6379/0") == "redis://***@host:6379/0"
     assert redact_url("redis://host:6379/0") == "redis://host:6379/0"
+
+
+def test_the_description_says_version_and_persistence(tmp_path):
+    with PrivateRedis(tmp_path / "redis") as server:
+        described = describe(connect(server.url))
+    assert described.startswith("Redis ")
+    assert "appendonly yes" in described and "maxmemory-policy noeviction" in described
+    assert "snapshots none" in described
+
+
+def test_a_redis_that_stopped_is_described_as_not_answering(tmp_path):
+    with PrivateRedis(tmp_path / "redis") as server:
+        connection = connect(server.url)
+    assert describe(connection).startswith("not answering")

@@ -187,8 +187,9 @@ def test_usage_is_reported_for_whole_utc_days_ending_today():
 
 def test_usage_is_priced_where_x_publishes_a_price_and_the_rest_is_named():
     lines = usage_lines([
-        {"mentions:requests": 10, "mentions:items": 120, "create_post:requests": 3, "create_post:items": 2},
-        {"mentions:requests": 5, "mentions:items": 30, "likes:requests": 4, "likes:items": 0},
+        {"mentions:requests": 10, "mentions:items": 120, "mentions:billed": 120,
+         "create_post:requests": 3, "create_post:items": 2, "create_post:billed": 2},
+        {"mentions:requests": 5, "mentions:items": 30, "mentions:billed": 30, "likes:requests": 4, "likes:items": 0},
     ])
     assert [(line.endpoint, line.requests, line.items) for line in lines] == [
         ("mentions", 15, 150), ("create_post", 3, 2), ("likes", 4, 0)]
@@ -196,9 +197,15 @@ def test_usage_is_priced_where_x_publishes_a_price_and_the_rest_is_named():
     assert lines[2].cost_usd is None
 
 
+def test_re_reads_within_a_utc_day_are_counted_but_not_priced():
+    [line] = usage_lines([{"mentions:requests": 22, "mentions:items": 56, "mentions:billed": 21}])
+    assert (line.items, line.billed) == (56, 21)
+    assert line.cost_usd == pytest.approx(0.021)
+
+
 def test_window_stats_carry_the_usage_of_its_days():
-    stats = day(usage={"2026-11-25": {"mentions:requests": 9, "mentions:items": 900},
-                       "2026-11-26": {"mentions:requests": 2, "mentions:items": 7,
+    stats = day(usage={"2026-11-25": {"mentions:requests": 9, "mentions:items": 900, "mentions:billed": 900},
+                       "2026-11-26": {"mentions:requests": 2, "mentions:items": 7, "mentions:billed": 7,
                                       "follows:requests": 1, "follows:items": 0}})
     assert stats.cost_usd == pytest.approx(0.007)
     assert stats.unpriced == ("follows",)

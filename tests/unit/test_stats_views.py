@@ -33,7 +33,8 @@ def a_day():
               Event(MENTION, END - 1800, "2", data={"kind": "complaint"}),
               Event(REPLY, END - 3000, "1", user="U0ALICE")]
     return compute(events, window="24h", end=END, sla_seconds=1800,
-                   usage={"2026-11-26": {"mentions:requests": 3, "mentions:items": 2, "likes:requests": 1}})
+                   usage={"2026-11-26": {"mentions:requests": 3, "mentions:items": 5, "mentions:billed": 2,
+                                          "likes:requests": 1}})
 
 
 @pytest.mark.parametrize("seconds, shown", [(None, "—"), (0, "0 s"), (59.4, "59 s"), (600, "10 min"),
@@ -51,7 +52,7 @@ def test_stats_message_shows_the_figures_and_a_share_button():
     assert "median 10 min · p90 10 min" in shown
     assert "*SLA breaches*\n1 (SLA 30 min)" in shown
     assert "1. <@U0ALICE>: 1 reply · 0 escalations · 0 follow-backs" in shown
-    assert "`mentions`: 3 requests, 2 items, $0.002" in shown
+    assert "`mentions`: 3 requests, 5 items read, 2 billed, $0.002" in shown  # re-reads the same day are free
     assert "no published price for likes" in shown
     assert "Share in channel" in shown
 
