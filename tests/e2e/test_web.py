@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from emulators.slack.interactions import sign
+from slackbot.app import create_app
 from tests.conftest import ALICE, MENTIONS, Stack
 from tests.e2e.test_actions import card_for, events
 
@@ -107,3 +108,11 @@ def test_other_methods_on_the_events_path_get_a_json_405(stack: Stack):
     assert refused.value.code == 405 and refused.value.headers["Allow"] == "POST"
     assert refused.value.headers["Content-Type"] == "application/json"
     assert json.loads(refused.value.read()) == {"error": "POST only"}
+
+
+def test_the_app_starts_without_warnings(stack: Stack, monkeypatch: pytest.MonkeyPatch,
+                                         caplog: pytest.LogCaptureFixture):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", stack.settings.slack_bot_token)  # as in production: set, and read by Bolt
+    with caplog.at_level(logging.WARNING):
+        create_app(stack.settings, stack.redis)
+    assert [record.getMessage() for record in caplog.records] == []
