@@ -55,6 +55,19 @@ class XForbidden(XError):
     """X refused this particular action (403): duplicate text, reply not allowed, suspended author..."""
 
 
+class XDuplicate(XForbidden):
+    """X refused a post that repeats one of the brand's earlier posts word for word."""
+
+
+class XReplyNotAllowed(XForbidden):
+    """X does not let the brand reply to this post (a self-serve app may only answer posts that mention or
+    quote it)."""
+
+
+class XNotVisible(XForbidden):
+    """The post or its author is deleted, suspended or protected: X answers 403, not 404."""
+
+
 class XNotFound(XError):
     """The post or user does not exist any more (or is not visible to the brand)."""
 

@@ -1,4 +1,5 @@
-"""The things Birdhouse keeps: who posted (Author) and what they posted (Mention).
+"""The things Birdhouse keeps: who posted (Author), what they posted (Mention), and who on the team did
+something when (Mark).
 
 Built from X API v2 objects once, stored as JSON in Redis, read back by both the workers and the Slack app,
 so nothing is ever fetched from X twice.
@@ -65,6 +66,15 @@ class Author:
     @property
     def reach(self) -> str:
         return reach_band(self.followers_count)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Who did something (a Slack user id), and when (epoch seconds)."""
+
+    user: str
+    at: float
+
 
 @dataclass(frozen=True)
 class Mention:

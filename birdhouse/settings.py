@@ -16,6 +16,7 @@ from typing import Any
 from dotenv import dotenv_values
 
 from birdhouse import business_hours
+from birdhouse.defaults import DAY
 from birdhouse.errors import ConfigError
 
 
@@ -57,7 +58,7 @@ def _x_id(raw: str) -> str:
     return raw
 
 
-_PERIODS = {"hourly": 3600.0, "daily": 86400.0, "weekly": 7 * 86400.0}
+_PERIODS = {"hourly": 3600.0, "daily": float(DAY), "weekly": 7.0 * DAY}
 
 
 def _period(raw: str) -> float:

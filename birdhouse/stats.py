@@ -24,12 +24,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from birdhouse.store.events import (CLAIM, DISMISS, DONE, ESCALATE, FOLLOW_BACK, MENTION, REOPEN, REPLY, UNCLAIM,
-                                     Event)
+from birdhouse.store.events import Event, EventKind
 
-SLA_NUDGE = "sla_nudge"
-SLA_ESCALATE = "sla_escalate"
 OK = "ok"
+PERSONAL = (EventKind.REPLY, EventKind.ESCALATE, EventKind.FOLLOW_BACK)  # what the leaderboard counts, in its order
 
 NEEDS_ANSWER = ("question", "complaint")
 WINDOWS: dict[str, timedelta] = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
@@ -158,7 +156,7 @@ def items(events: Iterable[Event]) -> dict[str, Item]:
     """
     found: dict[str, Item] = {}
     for event in events:
-        if event.kind == MENTION:
+        if event.kind == EventKind.MENTION:
             kind = event.data.get("kind")
             if kind in NEEDS_ANSWER and event.mention_id not in found:
                 found[event.mention_id] = Item(event.mention_id, kind, event.at)
@@ -166,15 +164,15 @@ def items(events: Iterable[Event]) -> dict[str, Item]:
         item = found.get(event.mention_id or "")
         if item is None or event.result != OK:
             continue
-        if event.kind == REPLY and item.first_reply_at is None:
+        if event.kind == EventKind.REPLY and item.first_reply_at is None:
             item = replace(item, first_reply_at=event.at)
-        elif event.kind in (DONE, DISMISS) and item.closed_at is None:
+        elif event.kind in (EventKind.DONE, EventKind.DISMISS) and item.closed_at is None:
             item = replace(item, closed_at=event.at)
-        elif event.kind == REOPEN:
+        elif event.kind == EventKind.REOPEN:
             item = replace(item, closed_at=None)
-        elif event.kind in (CLAIM, UNCLAIM):
-            item = replace(item, claimed_by=event.user if event.kind == CLAIM else None)
-        elif event.kind in (ESCALATE, SLA_ESCALATE):
+        elif event.kind in (EventKind.CLAIM, EventKind.UNCLAIM):
+            item = replace(item, claimed_by=event.user if event.kind == EventKind.CLAIM else None)
+        elif event.kind in (EventKind.ESCALATE, EventKind.SLA_ESCALATE):
             item = replace(item, escalated=True)
         found[item.mention_id] = item
     return found
@@ -192,16 +190,16 @@ def compute(events: Iterable[Event], *, window: str, end: float, sla_seconds: fl
     UsageStore days named by ``usage_days`` (day -> {"endpoint:requests": n, "endpoint:items": n})."""
     start = window_start(window, end)
     in_window = [event for event in events if start <= event.at <= end]
-    kinds = Counter(event.data.get("kind", "other") for event in in_window if event.kind == MENTION)
+    kinds = Counter(event.data.get("kind", "other") for event in in_window if event.kind == EventKind.MENTION)
     posted = list(items(in_window).values())
     responses = [item.first_reply_at - item.posted_at for item in posted if item.first_reply_at is not None]
 
     people: dict[str, Counter[str]] = defaultdict(Counter)
     for event in in_window:
-        if event.result == OK and event.user and event.kind in (REPLY, ESCALATE, FOLLOW_BACK):
+        if event.result == OK and event.user and event.kind in PERSONAL:
             people[event.user][event.kind] += 1
     leaderboard = sorted(
-        (Person(user, counts[REPLY], counts[ESCALATE], counts[FOLLOW_BACK]) for user, counts in people.items()),
+        (Person(user, *(counts[kind] for kind in PERSONAL)) for user, counts in people.items()),
         key=lambda person: (-person.replies, -person.escalations, -person.follow_backs, person.user),
     )
     actions = Counter(event.kind for event in in_window if event.result == OK)
@@ -214,9 +212,9 @@ def compute(events: Iterable[Event], *, window: str, end: float, sla_seconds: fl
         first_response_median=percentile(responses, 0.5),
         first_response_p90=percentile(responses, 0.9),
         sla_breaches=sum(item.sla_waited(end, elapsed) >= sla_seconds for item in posted),
-        escalations=actions[ESCALATE] + actions[SLA_ESCALATE],
-        sla_escalations=actions[SLA_ESCALATE],
-        follow_backs=actions[FOLLOW_BACK],
+        escalations=actions[EventKind.ESCALATE] + actions[EventKind.SLA_ESCALATE],
+        sla_escalations=actions[EventKind.SLA_ESCALATE],
+        follow_backs=actions[EventKind.FOLLOW_BACK],
         leaderboard=tuple(leaderboard),
         usage=usage_lines([(usage or {}).get(day, {}) for day in days]),
         usage_days=days,

@@ -170,6 +170,18 @@ def _problem(exc: tweepy.HTTPException) -> tuple[str, str | None]:
     return detail, reason
 
 
+def _forbidden(endpoint: str, detail: str) -> type[errors.XForbidden]:
+    """Which refusal a plain 403 is: X tells them apart only in its words."""
+    lowered = detail.lower()
+    if "duplicate" in lowered:
+        return errors.XDuplicate
+    if "not allowed" in lowered and endpoint == "create_post":
+        return errors.XReplyNotAllowed
+    if "deleted or not visible" in lowered:
+        return errors.XNotVisible
+    return errors.XForbidden
+
+
 def _mapped(endpoint: str, exc: tweepy.HTTPException) -> errors.XError:
     status = exc.response.status_code
     detail, reason = _problem(exc)
@@ -180,7 +192,7 @@ def _mapped(endpoint: str, exc: tweepy.HTTPException) -> errors.XError:
         if reason in ("client-not-enrolled", "client-forbidden"):
             return errors.XNotEnrolled(f"The X access level does not include {endpoint}: {detail}",
                                        status=status, reason=reason)
-        return errors.XForbidden(detail, status=status, reason=reason)
+        return _forbidden(endpoint, detail)(detail, status=status, reason=reason)
     if isinstance(exc, tweepy.NotFound):
         return errors.XNotFound(detail, status=status, reason=reason)
     if isinstance(exc, tweepy.BadRequest):

@@ -19,13 +19,12 @@ from collections.abc import Callable
 from typing import Any
 
 from birdhouse import errors
-from birdhouse.models import Mention
+from birdhouse.models import Mark, Mention
 from birdhouse.store import Event, Lease
 from birdhouse.store.actions import ATTEMPTING, DONE, ActionLedger
 from birdhouse.store.capabilities import FOLLOW, LIKE, Capabilities
-from birdhouse.store.cards import CardStore, Escalation, Mark, Reply, Threads
-from birdhouse.store.events import ESCALATE, EventLog, FOLLOW_BACK, REPLY
-from birdhouse.store.events import LIKE as LIKE_EVENT
+from birdhouse.store.cards import CardStore, Escalation, Reply, Threads
+from birdhouse.store.events import EventKind, EventLog
 from slackbot.views import notices
 from slackbot.views.case import CASE_EVENT, case_message, case_text
 from slackbot.views.mention_card import fallback_text
@@ -36,19 +35,16 @@ from workers.posting import Subject, find_message
 log = logging.getLogger(__name__)
 
 RENDER_LEASE_SECONDS = 10.0
+# Most particular first: a duplicate is also a refusal.
+RESULT_WORDS: tuple[tuple[type[errors.XError], str], ...] = (
+    (errors.XNotEnrolled, "not_enrolled"), (errors.XRateLimited, "rate_limited"), (errors.XDuplicate, "duplicate"),
+    (errors.XForbidden, "forbidden"), (errors.XNotFound, "not_found"), (errors.XUnavailable, "unavailable"),
+    (errors.XUnauthorized, "unauthorized"), (errors.XInvalidRequest, "invalid"))
 
 
 def result_word(exc: errors.XError) -> str:
     """The audit log's one-word result for an X failure."""
-    if isinstance(exc, errors.XNotEnrolled):
-        return "not_enrolled"
-    if isinstance(exc, errors.XRateLimited):
-        return "rate_limited"
-    if "duplicate" in str(exc).lower():
-        return "duplicate"
-    names = {errors.XForbidden: "forbidden", errors.XNotFound: "not_found", errors.XUnavailable: "unavailable",
-             errors.XUnauthorized: "unauthorized", errors.XInvalidRequest: "invalid"}
-    return names.get(type(exc), "error")
+    return next((word for kind, word in RESULT_WORDS if isinstance(exc, kind)), "error")
 
 
 # -- telling people ----------------------------------------------------------------------------------
@@ -129,7 +125,7 @@ def like(key: str, mention_id: str, user: str) -> dict[str, Any]:
     ctx = current()
     mention = _mention(ctx, mention_id)
     result = _idempotent_x_action(
-        ctx, key=key, kind=LIKE_EVENT, capability=LIKE, user=user, mention_id=mention_id,
+        ctx, key=key, kind=EventKind.LIKE, capability=LIKE, user=user, mention_id=mention_id,
         call=lambda: ctx.x.like(ctx.brand_id(), mention.id),
         record=lambda pipe: CardStore(pipe).set_liked(mention_id, Mark(user, ctx.clock())),
         data={"post_id": mention.id})
@@ -144,7 +140,7 @@ def follow_user(ctx: Context, key: str, x_user_id: str, user: str, *, mention_id
     when X refuses. The caller re-renders its own card.
     """
     return _idempotent_x_action(
-        ctx, key=key, kind=FOLLOW_BACK, capability=FOLLOW, user=user, mention_id=mention_id,
+        ctx, key=key, kind=EventKind.FOLLOW_BACK, capability=FOLLOW, user=user, mention_id=mention_id,
         call=lambda: ctx.x.follow(ctx.brand_id(), x_user_id),
         record=lambda pipe: CardStore(pipe).set_followed(x_user_id, Mark(user, ctx.clock())),
         data={"x_user_id": x_user_id})
@@ -182,7 +178,7 @@ def reply(key: str, mention_id: str, user: str, text: str) -> dict[str, Any]:
     with ctx.redis.pipeline() as pipe:
         CardStore(pipe).add_reply(mention_id, Reply(user, text, post_id, outcome["url"], now))
         Threads(pipe).note_brand_reply(post_id, mention_id)
-        EventLog(pipe).record(Event(REPLY, at=now, mention_id=mention_id, user=user,
+        EventLog(pipe).record(Event(EventKind.REPLY, at=now, mention_id=mention_id, user=user,
                                     data={"post_id": post_id, "text": text, "in_reply_to": mention_id}))
         ActionLedger(pipe).finish(key, outcome)
         pipe.execute()
@@ -194,7 +190,7 @@ def _reply_failed(ctx: Context, key: str, mention_id: str, user: str, text: str,
                   message: str) -> dict[str, Any]:
     outcome = {"result": word}
     with ctx.redis.pipeline() as pipe:
-        EventLog(pipe).record(Event(REPLY, at=ctx.clock(), mention_id=mention_id, user=user, result=word,
+        EventLog(pipe).record(Event(EventKind.REPLY, at=ctx.clock(), mention_id=mention_id, user=user, result=word,
                                     data={"text": text, "in_reply_to": mention_id}))
         ActionLedger(pipe).finish(key, outcome)  # this modal's reply is settled; a new one starts afresh
         pipe.execute()
@@ -223,7 +219,7 @@ def escalate(key: str, mention_id: str, user: str) -> dict[str, Any]:
         now = ctx.clock()
         with ctx.redis.pipeline() as pipe:
             CardStore(pipe).set_escalated(mention_id, Escalation(user, now, case_link))
-            EventLog(pipe).record(Event(ESCALATE, at=now, mention_id=mention_id, user=user,
+            EventLog(pipe).record(Event(EventKind.ESCALATE, at=now, mention_id=mention_id, user=user,
                                         data={"case_channel": support, "case_ts": case_ts,
                                               "case_permalink": case_link}))
             ActionLedger(pipe).finish(key, {"result": "ok", "case_ts": case_ts})

@@ -13,13 +13,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from birdhouse.defaults import DAY
 from birdhouse.errors import XError, XNotEnrolled
 from birdhouse.store import CardRef, Event, EventLog
 from birdhouse.store.actions import DONE, ActionLedger
 from birdhouse.store.actions import action_key as ledger_key
-from birdhouse.store.cards import CardStore, Mark
+from birdhouse.models import Mark
+from birdhouse.store.cards import CardStore
 from birdhouse.store.capabilities import FOLLOW, Capabilities
-from birdhouse.store.events import FOLLOW_BACK, MENTION
+from birdhouse.store.events import EventKind
 from birdhouse.store.followers import FollowerStore
 from slackbot.views import digest as digest_view
 from slackbot.views import follower_card as card_view
@@ -42,7 +44,6 @@ NOT_ENROLLED_TEXT = "X's access level does not allow following through the API (
 
 # Button actions, as the listener names them to the job.
 FOLLOW_BACK_ACTION, VIP_ACTION, DISMISS_ACTION = "follow_back", "vip", "dismiss"
-FOLLOWER_DISMISS, VIP_LIST = "follower_dismiss", "vip_list"  # event kinds (follow-backs use FOLLOW_BACK)
 
 
 def scan_page(ids: list[str], known: set[str]) -> tuple[list[str], bool]:
@@ -108,9 +109,9 @@ def announce(ctx: Context, store: FollowerStore, users: list[dict[str, Any]], no
     if not users:
         return {}
     limits = thresholds(ctx)
-    window = limits.mention_window_days * 86400
+    window = limits.mention_window_days * DAY
     last_mention = {event.data.get("author_id"): event.at
-                    for event in ctx.events.between(now - window, now, {MENTION})}
+                    for event in ctx.events.between(now - window, now, {EventKind.MENTION})}
     period = int(now // ctx.settings.digest_period)
     counts: dict[str, int] = {}
     for user in reversed(users):
@@ -205,7 +206,7 @@ def action_key(user_id: str, action: str) -> str:
     """A follow is keyed by the X user alone, the key mention cards use too: one follow per person, whichever
     card it was pressed on."""
     if action == FOLLOW_BACK_ACTION:
-        return ledger_key(FOLLOW_BACK, user_id)
+        return ledger_key(EventKind.FOLLOW_BACK, user_id)
     return f"follower:{user_id}:{action}"
 
 
@@ -229,9 +230,9 @@ def act(action: str, user_id: str, slack_user: str, channel: str) -> dict[str, A
         elif action == VIP_ACTION:
             ctx.settings.require("vip_list_id")
             ctx.x.add_list_member(ctx.settings.vip_list_id, user_id)
-            outcome, event = (card_view.VIP, slack_user), Event(VIP_LIST, at=now, user=slack_user, data=data)
+            outcome, event = (card_view.VIP, slack_user), Event(EventKind.VIP_LIST, at=now, user=slack_user, data=data)
         elif action == DISMISS_ACTION:
-            outcome, event = (card_view.DISMISSED, slack_user), Event(FOLLOWER_DISMISS, at=now, user=slack_user,
+            outcome, event = (card_view.DISMISSED, slack_user), Event(EventKind.FOLLOWER_DISMISS, at=now, user=slack_user,
                                                                       data=data)
         else:
             raise ValueError(f"unknown follower action {action!r}")
@@ -263,7 +264,7 @@ def _follow_back(ctx: Context, user_id: str, slack_user: str, now: float,
     except XNotEnrolled as exc:
         # Remembered, so every later card offers the x.com link straight away.
         capabilities.note_missing(FOLLOW, str(exc))
-        return (card_view.INTENT, NOT_ENROLLED_TEXT), Event(FOLLOW_BACK, at=now, user=slack_user,
+        return (card_view.INTENT, NOT_ENROLLED_TEXT), Event(EventKind.FOLLOW_BACK, at=now, user=slack_user,
                                                              result="not_enrolled", data=data)
     capabilities.note_available(FOLLOW)
-    return (card_view.FOLLOWED, slack_user), Event(FOLLOW_BACK, at=now, user=slack_user, data=data)
+    return (card_view.FOLLOWED, slack_user), Event(EventKind.FOLLOW_BACK, at=now, user=slack_user, data=data)

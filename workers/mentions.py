@@ -8,7 +8,7 @@ from typing import Any
 
 from birdhouse.models import Mention
 from birdhouse.store import Event
-from birdhouse.store.events import MENTION
+from birdhouse.store.events import EventKind
 from workers import cards
 from workers.context import Context, current
 from workers.pacing import overlap_since_id
@@ -74,7 +74,7 @@ def fetch_new_mentions(ctx: Context) -> dict[str, Any]:
             seen.append((mention.id, datetime.fromisoformat(mention.created_at.replace("Z", "+00:00")).timestamp()))
             if ctx.mentions.add(mention):
                 new_ids.append(mention.id)
-                ctx.events.record(Event(MENTION, at=seen[-1][1], mention_id=mention.id,
+                ctx.events.record(Event(EventKind.MENTION, at=seen[-1][1], mention_id=mention.id,
                                         data={"kind": mention.triage["kind"], "author_id": mention.author.id}))
         token = page.next_token
         if not token:

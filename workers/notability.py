@@ -15,11 +15,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from birdhouse.defaults import DAY
 from birdhouse.models import REACH_BANDS
 
 NOTABLE, ORDINARY, LIKELY_BOT = "notable", "ordinary", "likely_bot"
 
-DAY = 86400.0
 _URL = re.compile(r"https?://\S+|\b[\w-]+(?:\.[\w-]+)+/\S*", re.IGNORECASE)
 _GENERATED_HANDLE = re.compile(r"^[A-Za-z_]+\d{6,}$")  # X's suggested handles: a name and eight digits
 _DEFAULT_AVATAR = "default_profile_images"

@@ -18,8 +18,9 @@ from slack_sdk.errors import SlackApiError
 from birdhouse.dashboard import open_items, permalinks, sla_clock
 from birdhouse.defaults import STATS_RETENTION_SECONDS
 from birdhouse.settings import Settings
-from birdhouse.stats import SLA_ESCALATE, SLA_NUDGE, Item
+from birdhouse.stats import Item
 from birdhouse.store import CardRef, Event, EventLog, Lease
+from birdhouse.store.events import EventKind
 from slackbot.views import mrkdwn
 from slackbot.views.stats import duration
 from workers.context import Context, current
@@ -121,7 +122,7 @@ def _post_once(ctx: Context, item: Item, threshold: str, channel: str, text: str
 
 def nudge(ctx: Context, item: Item, card: CardRef, waited: float) -> Posted:
     return _post_once(ctx, item, NUDGE, card.channel, nudge_text(item, waited, ctx.settings),
-                      Event(SLA_NUDGE, at=ctx.clock(), mention_id=item.mention_id, data={"waited": waited}),
+                      Event(EventKind.SLA_NUDGE, at=ctx.clock(), mention_id=item.mention_id, data={"waited": waited}),
                       thread_ts=card.ts)
 
 
@@ -131,7 +132,7 @@ def escalate(ctx: Context, item: Item, card: CardRef, waited: float) -> Posted:
     [card_link] = permalinks(ctx.redis, ctx.slack, [card])
     support = ctx.settings.support_channel
     posted = _post_once(ctx, item, ESCALATE, support, case_text(item, waited, author, url, card_link),
-                        Event(SLA_ESCALATE, at=ctx.clock(), mention_id=item.mention_id,
+                        Event(EventKind.SLA_ESCALATE, at=ctx.clock(), mention_id=item.mention_id,
                               data={"waited": waited, "case_channel": support}))
     if not posted.already:
         try:

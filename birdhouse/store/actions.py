@@ -15,6 +15,7 @@ from typing import Any
 
 import redis
 from birdhouse.defaults import CARD_RETENTION_SECONDS
+from birdhouse.models import Mark
 
 
 QUEUED, ATTEMPTING, DONE = "queued", "attempting", "done"
@@ -33,12 +34,6 @@ def action_key(kind: str, subject_id: str) -> str:
     """The once-only key of an action on a subject (a mention, an X user, a reply modal's nonce). Also fit
     for an RQ job id (letters, digits, ``-`` and ``_``)."""
     return f"{kind}-{subject_id}"
-
-
-@dataclass(frozen=True)
-class Claim:
-    user: str
-    at: float
 
 
 @dataclass(frozen=True)
@@ -65,9 +60,9 @@ class ActionLedger:
             self.connection.expire(key, CARD_RETENTION_SECONDS)
         return claimed
 
-    def holder(self, action_key: str) -> Claim | None:
+    def holder(self, action_key: str) -> Mark | None:
         raw = self.connection.hget(self._key(action_key), "by")
-        return Claim(**json.loads(raw)) if raw else None
+        return Mark(**json.loads(raw)) if raw else None
 
     def begin(self, action_key: str) -> Begun:
         previous, outcome = self.connection.eval(_BEGIN, 1, self._key(action_key))

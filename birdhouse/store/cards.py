@@ -17,6 +17,7 @@ from typing import Any
 
 import redis
 from birdhouse.defaults import CARD_RETENTION_SECONDS
+from birdhouse.models import Mark
 
 OPEN, DONE, DISMISSED = "open", "done", "dismissed"
 
@@ -35,14 +36,6 @@ local raw = redis.call('hget', KEYS[1], 'claimed_by')
 if raw and cjson.decode(raw)['user'] == ARGV[1] then return redis.call('hdel', KEYS[1], 'claimed_by') end
 return 0
 """
-
-
-@dataclass(frozen=True)
-class Mark:
-    """Who did something, and when (epoch seconds)."""
-
-    user: str
-    at: float
 
 
 @dataclass(frozen=True)

@@ -10,21 +10,29 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import redis
 
-# Kinds written today. Readers must skip kinds they do not know, so new ones can be added freely.
-MENTION = "mention"
-REPLY = "reply"
-LIKE = "like"
-FOLLOW_BACK = "follow_back"
-ESCALATE = "escalate"
-CLAIM = "claim"
-DONE = "done"
-DISMISS = "dismiss"
-UNCLAIM = "unclaim"
-REOPEN = "reopen"  # a Done or Dismissed card opened again
+class EventKind(StrEnum):
+    """Every kind of event Birdhouse writes. Readers must skip kinds they do not know, so new ones can be added
+    freely. Button actions that go through the action ledger are named by the kind of event they write."""
+
+    MENTION = "mention"
+    REPLY = "reply"
+    LIKE = "like"
+    FOLLOW_BACK = "follow_back"
+    ESCALATE = "escalate"
+    CLAIM = "claim"
+    DONE = "done"
+    DISMISS = "dismiss"
+    UNCLAIM = "unclaim"
+    REOPEN = "reopen"  # a Done or Dismissed card opened again
+    SLA_NUDGE = "sla_nudge"
+    SLA_ESCALATE = "sla_escalate"
+    VIP_LIST = "vip_list"  # a new follower added to the VIP list
+    FOLLOWER_DISMISS = "follower_dismiss"
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,7 @@ from datetime import UTC, datetime
 
 import redis
 
-from birdhouse.defaults import STATS_RETENTION_SECONDS
-
-SEEN_RETENTION_SECONDS = 2 * 86400  # a day's ids are needed only until the UTC day is over
+from birdhouse.defaults import SEEN_RETENTION_SECONDS, STATS_RETENTION_SECONDS
 
 
 def utc_day(at: float) -> str:

@@ -22,12 +22,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from birdhouse.defaults import REMEMBER_SECONDS
-from birdhouse.models import Mention
 from birdhouse.store import Event
 from birdhouse.store.actions import ActionLedger, action_key
-from birdhouse.store.cards import DISMISSED, DONE, OPEN, CardStore, Mark
-from birdhouse.store.events import CLAIM, DISMISS
-from birdhouse.store.events import DONE as DONE_EVENT
+from birdhouse.models import Mark, Mention
+from birdhouse.store.cards import DISMISSED, DONE, OPEN, CardStore
+from birdhouse.store.events import EventKind
 from slackbot.authz import Team, TeamUnknown
 from slackbot.services import Services
 from slackbot.views import mention_card as card
@@ -41,7 +40,6 @@ log = logging.getLogger(__name__)
 # The first retry is immediate (a crashed worker's job found abandoned, a dropped Slack call); then back off.
 ACTION_RETRY = Retry(max=3, interval=[0, 10, 60])
 X_ACTIONS = {card.LIKE: "like", card.FOLLOW_BACK: "follow_back", card.ESCALATE: "escalate"}
-UNCLAIM, REOPEN = "unclaim", "reopen"  # audit kinds beyond the core ones; readers skip kinds they do not know
 NOT_ON_TEAM_IN_MODAL = "Only the social team (BIRDHOUSE_TEAM) can reply from Birdhouse."
 
 
@@ -124,14 +122,14 @@ class MentionActions:
         state = self.cards.get(mention_id)
         holder = state.claimed_by.user if state.claimed_by else None
         transitions = {
-            card.CLAIM: (CLAIM, lambda: self.cards.claim(mention_id, mark), f"<@{holder}> has already claimed it."),
-            card.UNCLAIM: (UNCLAIM, lambda: self.cards.unclaim(mention_id, mark.user),
+            card.CLAIM: (EventKind.CLAIM, lambda: self.cards.claim(mention_id, mark), f"<@{holder}> has already claimed it."),
+            card.UNCLAIM: (EventKind.UNCLAIM, lambda: self.cards.unclaim(mention_id, mark.user),
                            f"Only <@{holder}>, who claimed it, can unassign it." if holder else "Nobody holds it."),
-            card.DONE_ACTION: (DONE_EVENT, lambda: self.cards.change_status(mention_id, OPEN, DONE, mark),
+            card.DONE_ACTION: (EventKind.DONE, lambda: self.cards.change_status(mention_id, OPEN, DONE, mark),
                                "It is already closed."),
-            card.DISMISS: (DISMISS, lambda: self.cards.change_status(mention_id, OPEN, DISMISSED, mark),
+            card.DISMISS: (EventKind.DISMISS, lambda: self.cards.change_status(mention_id, OPEN, DISMISSED, mark),
                            "It is already closed."),
-            card.REOPEN: (REOPEN,
+            card.REOPEN: (EventKind.REOPEN,
                           lambda: state.closed and self.cards.change_status(mention_id, state.status, OPEN, mark),
                           "It is already open."),
         }

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from birdhouse.defaults import SECTION_TEXT_LIMIT
 from birdhouse.models import Mention
 from slackbot.views import mrkdwn
-from slackbot.views.mention_card import SECTION_LIMIT, mention_blocks
+from slackbot.views.mention_card import mention_blocks
 
 CASE_EVENT = "birdhouse_case"  # message metadata, so a retried escalation finds its case instead of reposting
 
 
 def case_text(mention: Mention) -> str:
     return mrkdwn.truncate(f"Escalated from X: @{mrkdwn.escape(mention.author.username)}: "
-                           f"{mrkdwn.escape(mention.text)}", SECTION_LIMIT)
+                           f"{mrkdwn.escape(mention.text)}", SECTION_TEXT_LIMIT)
 
 
 def case_message(mention: Mention, escalated_by: str, card_permalink: str) -> list[dict[str, Any]]:

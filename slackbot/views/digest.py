@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from birdhouse.defaults import SECTION_TEXT_LIMIT
 from birdhouse.models import Author
 from slackbot.views import mrkdwn
 
@@ -52,7 +53,7 @@ def digest(new: int, notable: int, ordinary: int, likely_bot: int, top: list[dic
         {"type": "section", "block_id": "counts", "text": {"type": "mrkdwn", "text": counts}},
     ]
     if top:
-        lines = "\n".join(top_line(record) for record in top)
+        lines = "*Worth a glance among the others:*\n" + "\n".join(top_line(record) for record in top)
         blocks.append({"type": "section", "block_id": "top", "text": {
-            "type": "mrkdwn", "text": mrkdwn.truncate("*Worth a glance among the others:*\n" + lines, 3000)}})
+            "type": "mrkdwn", "text": mrkdwn.truncate(lines, SECTION_TEXT_LIMIT)}})
     return f"New followers digest: {_plural(new, 'new follower')}", blocks

@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from birdhouse.defaults import SECTION_TEXT_LIMIT
 from birdhouse.models import Author
 from slackbot.views import buttons, mrkdwn
 from slackbot.views.mention_card import author_line
 
-SECTION_LIMIT = 3000
 BIO_LIMIT = 600  # a bio is at most 160 characters on X; this leaves room for escaping without a wall of text
 
 FOLLOW_BACK = "follower.follow_back"
@@ -88,7 +88,7 @@ def follower_card(user: dict[str, Any], notability: dict[str, Any], outcomes: di
     if notability["bot_signals"]:
         why += "\n_Heads-up:_ " + " · ".join(mrkdwn.escape(signal) for signal in notability["bot_signals"])
     blocks.append({"type": "section", "block_id": "why", "text": {"type": "mrkdwn",
-                                                                   "text": mrkdwn.truncate(why, SECTION_LIMIT)}})
+                                                                   "text": mrkdwn.truncate(why, SECTION_TEXT_LIMIT)}})
     lines = _outcome_lines(outcomes)
     if lines:
         blocks.append({"type": "context", "block_id": "outcome",

@@ -10,13 +10,13 @@ import re
 from typing import Any
 
 from birdhouse.dashboard import OpenCard
+from birdhouse.defaults import SECTION_TEXT_LIMIT
 from birdhouse.settings import VARIABLES, Settings
 from birdhouse.stats import Stats
 from slackbot.views import mrkdwn
 from slackbot.views.queue import queue_sections
 from slackbot.views.stats import leaderboard, plural, summary, usage, window_line
 
-SECTION_TEXT = 3000
 QUEUE_ITEMS = 20
 _URL_CREDENTIALS = re.compile(r"(?<=://)[^/@]*@")
 
@@ -49,11 +49,11 @@ def configuration_lines(settings: Settings) -> tuple[list[str], list[str]]:
 
 
 def _sections(lines: list[str], block_id: str) -> list[dict[str, Any]]:
-    """Lines packed into as few sections as Slack's 3000-character limit allows."""
+    """Lines packed into as few sections as Slack's section limit allows."""
     chunks: list[str] = []
     for line in lines:
-        line = mrkdwn.truncate(line, SECTION_TEXT)
-        if chunks and len(chunks[-1]) + 1 + len(line) <= SECTION_TEXT:
+        line = mrkdwn.truncate(line, SECTION_TEXT_LIMIT)
+        if chunks and len(chunks[-1]) + 1 + len(line) <= SECTION_TEXT_LIMIT:
             chunks[-1] += "\n" + line
         else:
             chunks.append(line)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from birdhouse.defaults import SECTION_TEXT_LIMIT
 from birdhouse.models import Author, Mention
 from birdhouse.store.capabilities import XAccess
 from birdhouse.store.cards import DISMISSED, DONE, CardState
 from slackbot.views import mrkdwn
 from slackbot.views.buttons import button, follow_back_button, like_button
 
-SECTION_LIMIT = 3000
 KIND_LABELS = {
     "complaint": ":rotating_light: Complaint",
     "question": ":question: Question",
@@ -67,7 +67,7 @@ def fallback_text(mention: Mention) -> str:
     """The notification text: shown where blocks are not (push notifications, screen readers)."""
     kind = mention.triage.get("kind", "other")
     return mrkdwn.truncate(f"{kind.capitalize()} from @{mrkdwn.escape(mention.author.username)}: "
-                           f"{mrkdwn.escape(mention.text)}", SECTION_LIMIT)
+                           f"{mrkdwn.escape(mention.text)}", SECTION_TEXT_LIMIT)
 
 
 def _when(at: float) -> str:
@@ -124,7 +124,7 @@ def mention_blocks(mention: Mention) -> list[dict[str, Any]]:
     return [
         {"type": "section", "block_id": "author", "text": {"type": "mrkdwn", "text": author_line(mention.author)}},
         {"type": "section", "block_id": "post",
-         "text": {"type": "mrkdwn", "text": mrkdwn.truncate(mrkdwn.quote(mention.text), SECTION_LIMIT)}},
+         "text": {"type": "mrkdwn", "text": mrkdwn.truncate(mrkdwn.quote(mention.text), SECTION_TEXT_LIMIT)}},
         {"type": "context", "block_id": "triage", "elements": [
             {"type": "mrkdwn", "text": triage_line(mention.triage)},
             {"type": "mrkdwn", "text": f"{mrkdwn.link(mention.url, 'View on X')} · {mrkdwn.date(mention.created_at)}"},
@@ -138,10 +138,10 @@ def mention_card(mention: Mention, state: CardState | None = None,
     blocks = mention_blocks(mention)
     if status := status_lines(state):
         blocks.append({"type": "section", "block_id": "status",
-                       "text": {"type": "mrkdwn", "text": mrkdwn.truncate("\n".join(status), SECTION_LIMIT)}})
+                       "text": {"type": "mrkdwn", "text": mrkdwn.truncate("\n".join(status), SECTION_TEXT_LIMIT)}})
     if replies := reply_lines(state):
         blocks.append({"type": "section", "block_id": "replies",
-                       "text": {"type": "mrkdwn", "text": mrkdwn.truncate("\n".join(replies), SECTION_LIMIT)}})
+                       "text": {"type": "mrkdwn", "text": mrkdwn.truncate("\n".join(replies), SECTION_TEXT_LIMIT)}})
     blocks.append({"type": "actions", "block_id": "actions",
                    "elements": action_buttons(mention, state, access or XAccess())})
     return blocks

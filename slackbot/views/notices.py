@@ -18,7 +18,6 @@ def x_error(action: str, exc: errors.XError) -> str:
     """One clear sentence or two about an X refusal; the card stays as it was and usable."""
     verb = VERBS.get(action, action)
     detail = mrkdwn.escape(str(exc))
-    lowered = detail.lower()
     if isinstance(exc, errors.XRateLimited):
         when = datetime.fromtimestamp(exc.reset_at, UTC).strftime("%H:%M UTC") if exc.reset_at else "a few minutes"
         return f":hourglass: X's rate limit is reached, so Birdhouse could not {verb}. Try again after {when}."
@@ -27,13 +26,13 @@ def x_error(action: str, exc: errors.XError) -> str:
                 "self-serve tier may like or follow through the API. Use the x.com link on the card instead.")
     if isinstance(exc, errors.XUnauthorized):
         return ":key: X refused Birdhouse's credentials, so nothing was done. Ask an admin to run `birdhouse check`."
-    if "duplicate" in lowered:
+    if isinstance(exc, errors.XDuplicate):
         return (":repeat: X refused the reply: the brand already posted exactly this text. "
                 "Change the wording and reply again.")
-    if "not allowed" in lowered and action == "reply":
+    if isinstance(exc, errors.XReplyNotAllowed):
         return (":no_entry: X does not allow the brand to reply to this post (an app on a self-serve tier may "
                 f"only reply to posts that mention or quote the brand). X said: {detail}")
-    if "deleted or not visible" in lowered or isinstance(exc, errors.XNotFound):
+    if isinstance(exc, (errors.XNotVisible, errors.XNotFound)):
         return (f":ghost: Birdhouse could not {verb}: the post or its author is gone from X (deleted, "
                 f"suspended or protected). X said: {detail}")
     if isinstance(exc, errors.XUnavailable):

@@ -15,6 +15,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from birdhouse.defaults import SECTION_TEXT_LIMIT
 from birdhouse.models import Mention
 from birdhouse.store.cards import CardState
 from birdhouse.tweet_length import MAX_WEIGHTED_LENGTH, reply_problem, weighted_length
@@ -77,9 +78,10 @@ def reply_modal(mention: Mention, draft: ReplyDraft, *, state: CardState, user: 
     blocks: list[dict[str, Any]] = []
     if notes := _others(state, user):
         blocks.append({"type": "context", "block_id": "others",
-                       "elements": [{"type": "mrkdwn", "text": mrkdwn.truncate(note, 3000)} for note in notes[:10]]})
+                       "elements": [{"type": "mrkdwn", "text": mrkdwn.truncate(note, SECTION_TEXT_LIMIT)}
+                                    for note in notes[:10]]})
     blocks.append({"type": "section", "block_id": "post",
-                   "text": {"type": "mrkdwn", "text": mrkdwn.truncate(quoted, 3000)}})
+                   "text": {"type": "mrkdwn", "text": mrkdwn.truncate(quoted, SECTION_TEXT_LIMIT)}})
     if saved_replies:
         options = [{"text": {"type": "plain_text", "text": mrkdwn.truncate(saved, OPTION_TEXT_LIMIT)},
                     "value": str(index)} for index, saved in enumerate(saved_replies[:100])]

@@ -14,7 +14,7 @@ import redis
 
 from birdhouse.settings import Settings
 from birdhouse.store import EventLog
-from birdhouse.store.events import FOLLOW_BACK
+from birdhouse.store.events import EventKind
 from emulators.http import Serving
 from emulators.slack import SlackEmulator
 from emulators.x import XEmulator
@@ -266,7 +266,7 @@ def test_follow_back_through_the_api_updates_the_card_and_counts_once(build):
     updated = stack.slack.message(FOLLOWERS, card["ts"])
     assert "Followed back by <@U0ALICE>" in block(updated, "outcome")["elements"][0]["text"]
     assert "follower.follow_back" not in buttons(updated)
-    [event] = EventLog(stack.redis).between(0, time.time() + 10, {FOLLOW_BACK})
+    [event] = EventLog(stack.redis).between(0, time.time() + 10, {EventKind.FOLLOW_BACK})
     assert (event.user, event.result, event.data) == (ALICE, "ok", {"x_user_id": fan["id"],
                                                                     "source": "follower_card"})
 
@@ -284,7 +284,7 @@ def test_one_follow_per_person_whichever_card_it_is_pressed_on(build):
     stack.work()
 
     assert stack.x.count_requests("POST", f"/2/users/{stack.x.brand['id']}/following") == 1
-    assert len(EventLog(stack.redis).between(0, time.time() + 10, {FOLLOW_BACK})) == 1
+    assert len(EventLog(stack.redis).between(0, time.time() + 10, {EventKind.FOLLOW_BACK})) == 1
     follower_card = json.dumps(stack.slack.message(FOLLOWERS, card["ts"]))
     assert "Followed back by <@U0ALICE>" in follower_card
     assert "Followed back by <@U0ALICE>" in json.dumps(stack.slack.message(MENTIONS, mention_card["ts"]))
@@ -303,7 +303,7 @@ def test_follow_back_without_api_access_offers_the_web_intent_and_says_why(build
     link = buttons(updated)["follower.follow_back.on_x"]
     assert link["url"] == f"https://x.com/intent/follow?user_id={fan['id']}"
     assert "403 client-not-enrolled" in block(updated, "outcome")["elements"][0]["text"]
-    [event] = EventLog(stack.redis).between(0, time.time() + 10, {FOLLOW_BACK})
+    [event] = EventLog(stack.redis).between(0, time.time() + 10, {EventKind.FOLLOW_BACK})
     assert (event.user, event.result) == (ALICE, "not_enrolled")
 
     # Known now: the next card offers the link from the start, with no call to X.

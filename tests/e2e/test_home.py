@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from birdhouse.store import Event
-from birdhouse.store.events import MENTION, REPLY
+from birdhouse.store.events import EventKind
 from emulators.slack.blockkit import validate_view
 from tests.blocktext import block_texts
 from tests.conftest import ALICE, BOB, Stack, eventually
@@ -18,8 +18,8 @@ DAY = 24 * 3600.0
 def test_home_shows_both_windows_the_queue_and_the_configuration(stack: Stack):
     ids = scripted_day(stack)
     # Three days ago, as the poller and the reply job wrote it then: in the week, not the day.
-    stack.ctx.events.record(Event(MENTION, at=END - 3 * DAY, mention_id="1", data={"kind": "question"}))
-    stack.ctx.events.record(Event(REPLY, at=END - 3 * DAY + 5 * MINUTE, mention_id="1", user=BOB))
+    stack.ctx.events.record(Event(EventKind.MENTION, at=END - 3 * DAY, mention_id="1", data={"kind": "question"}))
+    stack.ctx.events.record(Event(EventKind.REPLY, at=END - 3 * DAY + 5 * MINUTE, mention_id="1", user=BOB))
 
     answer = stack.slack.open_home(ALICE)
 
@@ -52,7 +52,7 @@ def test_opening_home_again_shows_what_changed(stack: Stack):
     stack.slack.open_home(ALICE)
     eventually(lambda: stack.slack.home(ALICE))
 
-    stack.ctx.events.record(Event(REPLY, at=END - MINUTE, mention_id=ids["c3"], user=ALICE))
+    stack.ctx.events.record(Event(EventKind.REPLY, at=END - MINUTE, mention_id=ids["c3"], user=ALICE))
     stack.slack.open_home(ALICE)
 
     home = eventually(lambda: (view := stack.slack.home(ALICE)) and "Open queue: 1 item" in block_texts(view["blocks"])

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from birdhouse import business_hours
 from birdhouse.dashboard import window_stats
 from birdhouse.store import Event
-from birdhouse.store.events import CLAIM, REPLY
+from birdhouse.store.events import EventKind
 from tests.conftest import ALICE, MENTIONS, SUPPORT, FakeClock, Stack
 from workers.scheduler import Scheduler
 from workers.sla import CHECK, check_open_items
@@ -49,7 +49,7 @@ def test_nudge_once_at_the_threshold_then_escalate_once(stack: Stack):
     complaint, question, _praise = post_mentions(
         stack, clock, "@acme my order never arrived and nobody answers. Where is it?",
         "@acme do you ship to Norway?", "@acme love the new espresso blend, thank you!")
-    stack.ctx.events.record(Event(REPLY, at=THURSDAY_10 + 5 * MINUTE, mention_id=question, user=ALICE))
+    stack.ctx.events.record(Event(EventKind.REPLY, at=THURSDAY_10 + 5 * MINUTE, mention_id=question, user=ALICE))
     scheduler = Scheduler(stack.redis, stack.settings, (CHECK,), clock)
 
     check_at(stack, scheduler, clock, THURSDAY_10 + 29 * MINUTE)
@@ -81,7 +81,7 @@ def test_nudge_once_at_the_threshold_then_escalate_once(stack: Stack):
 def test_business_hours_hold_the_clock_and_the_nudge_goes_to_whoever_claimed_it(stack: Stack):
     clock = FakeClock(FRIDAY_1650)
     [complaint] = post_mentions(stack, clock, "@acme my order never arrived and nobody answers. Where is it?")
-    stack.ctx.events.record(Event(CLAIM, at=FRIDAY_1650 + MINUTE, mention_id=complaint, user=ALICE))
+    stack.ctx.events.record(Event(EventKind.CLAIM, at=FRIDAY_1650 + MINUTE, mention_id=complaint, user=ALICE))
     stack.ctx.settings = replace(stack.settings, business_hours=business_hours.parse("Mon-Fri 09:00-17:00 UTC"))
     scheduler = Scheduler(stack.redis, stack.ctx.settings, (CHECK,), clock)
 

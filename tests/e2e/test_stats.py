@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 
 from birdhouse.store import Event
-from birdhouse.store.events import CLAIM, ESCALATE, FOLLOW_BACK, REPLY
+from birdhouse.store.events import EventKind
 from tests.blocktext import block_texts
 from tests.conftest import ALICE, BOB, MENTIONS, FakeClock, Stack, eventually
 
@@ -57,13 +57,13 @@ def scripted_day(stack: Stack) -> dict[str, str]:
     def act(kind: str, name: str, user: str, minutes: float) -> None:
         stack.ctx.events.record(Event(kind, at=END - minutes * MINUTE, mention_id=ids[name], user=user))
 
-    act(REPLY, "q1", ALICE, 590)  # 10 min
-    act(REPLY, "q2", BOB, 450)  # 50 min: over the 30-minute SLA
+    act(EventKind.REPLY, "q1", ALICE, 590)  # 10 min
+    act(EventKind.REPLY, "q2", BOB, 450)  # 50 min: over the 30-minute SLA
     reply_from_the_card(stack, clock, ids["c1"], ALICE, END - 380 * MINUTE, "So sorry, Dana! Please DM us.")  # 20 min
     assert [post["text"] for post in stack.x.posts_by_brand] == ["So sorry, Dana! Please DM us."]
-    act(ESCALATE, "c2", BOB, 200)  # escalated, still unanswered: over the SLA by the end of the day
-    act(FOLLOW_BACK, "p1", ALICE, 240)
-    act(CLAIM, "c3", ALICE, 15)  # 20 min old at the end: within the SLA
+    act(EventKind.ESCALATE, "c2", BOB, 200)  # escalated, still unanswered: over the SLA by the end of the day
+    act(EventKind.FOLLOW_BACK, "p1", ALICE, 240)
+    act(EventKind.CLAIM, "c3", ALICE, 15)  # 20 min old at the end: within the SLA
     return ids
 
 

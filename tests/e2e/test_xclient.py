@@ -56,7 +56,7 @@ def test_a_duplicate_reply_is_forbidden_not_retried(stack: Stack, client: XClien
     author = stack.x.add_user("dana")
     post = stack.x.post(author["id"], "@acme where is my order?")
     client.reply("@dana Sorry! DM us your order number.", post["id"])
-    with pytest.raises(errors.XForbidden, match="duplicate content"):
+    with pytest.raises(errors.XDuplicate, match="duplicate content"):
         client.reply("@dana Sorry! DM us your order number.", post["id"])
     assert len(stack.x.posts_by_brand) == 1
 

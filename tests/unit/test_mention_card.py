@@ -1,6 +1,6 @@
-from birdhouse.models import Author, Mention
+from birdhouse.models import Author, Mark, Mention
 from birdhouse.store.capabilities import XAccess
-from birdhouse.store.cards import DISMISSED, CardState, Escalation, Mark, Reply
+from birdhouse.store.cards import DISMISSED, CardState, Escalation, Reply
 from emulators.slack.blockkit import validate_blocks
 from slackbot.views.mention_card import fallback_text, mention_card
 

@@ -1,5 +1,5 @@
-from birdhouse.models import Author, Mention
-from birdhouse.store.cards import CardState, Mark, Reply
+from birdhouse.models import Author, Mark, Mention
+from birdhouse.store.cards import CardState, Reply
 from birdhouse.tweet_length import reply_problem, weighted_length
 from emulators.slack.blockkit import validate_view
 from slackbot.views.reply_modal import ReplyDraft, length_line, reply_modal, submission_errors, typed_text

@@ -4,7 +4,6 @@ import pytest
 
 from birdhouse import business_hours
 from birdhouse.stats import (
-    SLA_ESCALATE,
     compute,
     open_queue,
     parse_window,
@@ -12,8 +11,7 @@ from birdhouse.stats import (
     usage_days,
     usage_lines,
 )
-from birdhouse.store.events import (CLAIM, DISMISS, DONE, ESCALATE, FOLLOW_BACK, MENTION, REOPEN, REPLY, UNCLAIM,
-                                     Event)
+from birdhouse.store.events import Event, EventKind
 
 MINUTE = 60.0
 END = datetime(2026, 11, 26, 18, 0, tzinfo=UTC).timestamp()  # a Thursday
@@ -21,7 +19,7 @@ SLA = 30 * MINUTE
 
 
 def mention(mention_id: str, kind: str, minutes_before_end: float) -> Event:
-    return Event(MENTION, at=END - minutes_before_end * MINUTE, mention_id=mention_id,
+    return Event(EventKind.MENTION, at=END - minutes_before_end * MINUTE, mention_id=mention_id,
                  data={"kind": kind, "author_id": "42"})
 
 
@@ -71,7 +69,7 @@ def test_no_data_gives_zeros_and_no_rates():
 
 
 def test_one_answered_question():
-    stats = day(mention("1", "question", 120), action(REPLY, "1", 110))
+    stats = day(mention("1", "question", 120), action(EventKind.REPLY, "1", 110))
     assert stats.mentions_by_kind == {"question": 1}
     assert (stats.needing_answer, stats.answered, stats.response_rate) == (1, 1, 1.0)
     assert stats.first_response_median == stats.first_response_p90 == 10 * MINUTE
@@ -81,8 +79,8 @@ def test_one_answered_question():
 
 def test_only_the_first_successful_reply_times_the_response():
     stats = day(mention("1", "complaint", 120),
-                action(REPLY, "1", 115, result="duplicate"),  # X refused it: not an answer
-                action(REPLY, "1", 100), action(REPLY, "1", 50, user="U0BOB"))
+                action(EventKind.REPLY, "1", 115, result="duplicate"),  # X refused it: not an answer
+                action(EventKind.REPLY, "1", 100), action(EventKind.REPLY, "1", 50, user="U0BOB"))
     assert stats.first_response_median == 20 * MINUTE
     assert [(p.user, p.replies) for p in stats.leaderboard] == [("U0ALICE", 1), ("U0BOB", 1)]
 
@@ -90,13 +88,13 @@ def test_only_the_first_successful_reply_times_the_response():
 def test_counts_kinds_rates_and_breaches_over_the_window():
     stats = day(
         mention("old", "question", 25 * 60),  # before the window: not counted
-        mention("q1", "question", 300), action(REPLY, "q1", 290),  # 10 min
-        mention("q2", "question", 200), action(REPLY, "q2", 140, user="U0BOB"),  # 60 min: breach
+        mention("q1", "question", 300), action(EventKind.REPLY, "q1", 290),  # 10 min
+        mention("q2", "question", 200), action(EventKind.REPLY, "q2", 140, user="U0BOB"),  # 60 min: breach
         mention("c1", "complaint", 100),  # open for 100 min: breach
         mention("c2", "complaint", 20),  # open for 20 min: within the SLA
-        mention("c3", "complaint", 90), action(DISMISS, "c3", 85),  # closed in 5 min, unanswered
+        mention("c3", "complaint", 90), action(EventKind.DISMISS, "c3", 85),  # closed in 5 min, unanswered
         mention("p1", "praise", 60), mention("s1", "spam", 50), mention("s2", "spam", 40),
-        action(REPLY, "old", 30),  # answers a mention from before the window: counts for Alice only
+        action(EventKind.REPLY, "old", 30),  # answers a mention from before the window: counts for Alice only
     )
     assert stats.mentions_by_kind == {"complaint": 3, "question": 2, "spam": 2, "praise": 1}
     assert stats.mentions == 8
@@ -108,23 +106,23 @@ def test_counts_kinds_rates_and_breaches_over_the_window():
 
 
 def test_an_answer_at_exactly_the_sla_is_a_breach_as_the_nudge_would_have_fired():
-    assert day(mention("1", "question", 60), action(REPLY, "1", 30)).sla_breaches == 1
-    assert day(mention("1", "question", 60), action(REPLY, "1", 31)).sla_breaches == 0
+    assert day(mention("1", "question", 60), action(EventKind.REPLY, "1", 30)).sla_breaches == 1
+    assert day(mention("1", "question", 60), action(EventKind.REPLY, "1", 31)).sla_breaches == 0
 
 
 def test_leaderboard_ranks_by_replies_then_escalations_then_follow_backs():
-    stats = day(action(ESCALATE, "1", 10, user="U0CAROL"),
-                action(FOLLOW_BACK, None, 9, user="U0BOB"), action(FOLLOW_BACK, None, 8, user="U0BOB"),
-                action(ESCALATE, "2", 7, user="U0BOB"),
-                action(FOLLOW_BACK, None, 6, user="U0DAN", result="not_enrolled"))
+    stats = day(action(EventKind.ESCALATE, "1", 10, user="U0CAROL"),
+                action(EventKind.FOLLOW_BACK, None, 9, user="U0BOB"), action(EventKind.FOLLOW_BACK, None, 8, user="U0BOB"),
+                action(EventKind.ESCALATE, "2", 7, user="U0BOB"),
+                action(EventKind.FOLLOW_BACK, None, 6, user="U0DAN", result="not_enrolled"))
     assert [(p.user, p.replies, p.escalations, p.follow_backs) for p in stats.leaderboard] == [
         ("U0BOB", 0, 1, 2), ("U0CAROL", 0, 1, 0)]
     assert (stats.escalations, stats.follow_backs) == (2, 2)
 
 
 def test_sla_escalations_count_as_escalations_but_not_for_anyone():
-    stats = day(mention("1", "complaint", 200), action(SLA_ESCALATE, "1", 80, user=None),
-                action(ESCALATE, "1", 70))
+    stats = day(mention("1", "complaint", 200), action(EventKind.SLA_ESCALATE, "1", 80, user=None),
+                action(EventKind.ESCALATE, "1", 70))
     assert (stats.escalations, stats.sla_escalations) == (2, 1)
     assert [(p.user, p.escalations) for p in stats.leaderboard] == [("U0ALICE", 1)]
 
@@ -132,8 +130,8 @@ def test_sla_escalations_count_as_escalations_but_not_for_anyone():
 def test_business_hours_stop_the_sla_clock_overnight():
     hours = business_hours.parse("Mon-Fri 09:00-17:00 UTC")
     # Posted 16:50, answered 09:30 the next day: 10 + 30 business minutes, 16 h 40 min on the wall clock.
-    events = [Event(MENTION, at=END - 25 * 3600 - 10 * MINUTE, mention_id="1", data={"kind": "question"}),
-              Event(REPLY, at=END - 8.5 * 3600, mention_id="1", user="U0ALICE")]
+    events = [Event(EventKind.MENTION, at=END - 25 * 3600 - 10 * MINUTE, mention_id="1", data={"kind": "question"}),
+              Event(EventKind.REPLY, at=END - 8.5 * 3600, mention_id="1", user="U0ALICE")]
     late = compute(events, window="7d", end=END, sla_seconds=SLA)
     in_hours = compute(events, window="7d", end=END, sla_seconds=SLA,
                        elapsed=lambda start, end: business_hours.elapsed(hours, start, end))
@@ -150,8 +148,8 @@ def test_open_queue_is_unanswered_questions_and_complaints_oldest_first():
     queue = open_queue([
         mention("a", "complaint", 300), mention("b", "question", 200), mention("c", "question", 100),
         mention("d", "praise", 90), mention("e", "complaint", 80), mention("f", "question", 70),
-        action(CLAIM, "b", 60, user="U0BOB"), action(ESCALATE, "c", 55),
-        action(REPLY, "a", 50), action(DONE, "e", 40), action(REPLY, "f", 30, result="duplicate"),
+        action(EventKind.CLAIM, "b", 60, user="U0BOB"), action(EventKind.ESCALATE, "c", 55),
+        action(EventKind.REPLY, "a", 50), action(EventKind.DONE, "e", 40), action(EventKind.REPLY, "f", 30, result="duplicate"),
     ])
     assert [(item.mention_id, item.kind, item.claimed_by, item.escalated) for item in queue] == [
         ("b", "question", "U0BOB", False), ("c", "question", None, True), ("f", "question", None, False)]
@@ -161,16 +159,16 @@ def test_open_queue_is_unanswered_questions_and_complaints_oldest_first():
 def test_unassigning_and_reopening_put_items_back_as_they_were():
     queue = open_queue([
         mention("a", "complaint", 300), mention("b", "question", 200),
-        action(CLAIM, "a", 250, user="U0BOB"), action(UNCLAIM, "a", 240, user="U0BOB"),
-        action(DONE, "b", 190), action(REOPEN, "b", 100),
+        action(EventKind.CLAIM, "a", 250, user="U0BOB"), action(EventKind.UNCLAIM, "a", 240, user="U0BOB"),
+        action(EventKind.DONE, "b", 190), action(EventKind.REOPEN, "b", 100),
     ])
     assert [(item.mention_id, item.claimed_by) for item in queue] == [("a", None), ("b", None)]
 
 
 def test_a_reopened_item_waits_from_its_post_again():
-    stats = day(mention("1", "complaint", 60), action(DISMISS, "1", 55), action(REOPEN, "1", 40))
+    stats = day(mention("1", "complaint", 60), action(EventKind.DISMISS, "1", 55), action(EventKind.REOPEN, "1", 40))
     assert stats.sla_breaches == 1
-    assert day(mention("1", "complaint", 60), action(DISMISS, "1", 55)).sla_breaches == 0
+    assert day(mention("1", "complaint", 60), action(EventKind.DISMISS, "1", 55)).sla_breaches == 0
 
 
 # -- windows and X usage --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from birdhouse.dashboard import OpenCard
 from birdhouse.settings import Settings
 from birdhouse.stats import Item, compute
 from birdhouse.store import CardRef
-from birdhouse.store.events import MENTION, REPLY, Event
+from birdhouse.store.events import Event, EventKind
 from emulators.slack.blockkit import validate_blocks, validate_view
 from slackbot.views.help import help_message
 from slackbot.views.home import home_view
@@ -29,9 +29,9 @@ SETTINGS = Settings.load(environ={
 
 
 def a_day():
-    events = [Event(MENTION, END - 3600, "1", data={"kind": "question"}),
-              Event(MENTION, END - 1800, "2", data={"kind": "complaint"}),
-              Event(REPLY, END - 3000, "1", user="U0ALICE")]
+    events = [Event(EventKind.MENTION, END - 3600, "1", data={"kind": "question"}),
+              Event(EventKind.MENTION, END - 1800, "2", data={"kind": "complaint"}),
+              Event(EventKind.REPLY, END - 3000, "1", user="U0ALICE")]
     return compute(events, window="24h", end=END, sla_seconds=1800,
                    usage={"2026-11-26": {"mentions:requests": 3, "mentions:items": 5, "mentions:billed": 2,
                                           "likes:requests": 1}})
