@@ -8,12 +8,12 @@ import sys
 import time
 from pathlib import Path
 
+from birdhouse import jobs
 from birdhouse.demo import environment
 from birdhouse.redis_server import PrivateRedis, connect
 from emulators.http import Serving
 from emulators.slack import SlackEmulator
 from emulators.x import XEmulator
-from workers.queues import DEFAULT, queue
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -57,5 +57,5 @@ class Rig:
 
     def poll_once(self) -> None:
         """Run one mentions poll to the end: the first one starts the watch (and shows only the newest few)."""
-        queue(self.connection, DEFAULT).enqueue("workers.mentions.poll")
+        jobs.run_periodic(self.connection, jobs.Job.POLL_MENTIONS)
         self.worker("--burst").wait()

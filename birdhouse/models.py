@@ -1,5 +1,5 @@
-"""The things Birdhouse keeps: who posted (Author), what they posted (Mention), and who on the team did
-something when (Mark).
+"""The things Birdhouse keeps: who posted (Author), what they posted (Mention), who followed the brand
+(Follower), which kind of card shows each (CardKind), and who on the team did something when (Mark).
 
 Built from X API v2 objects once, stored as JSON in Redis, read back by both the workers and the Slack app,
 so nothing is ever fetched from X twice.
@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import html
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
+
+class CardKind(StrEnum):
+    """The kinds of card Birdhouse posts; each card is named by its kind and its subject's id."""
+
+    MENTION = "mention"  # subject: the post's id
+    FOLLOWER = "follower"  # subject: the follower's X user id
+
 
 REACH_BANDS: tuple[tuple[int, str], ...] = ((1_000_000, "1M+"), (100_000, "100k+"), (10_000, "10k+"), (2_000, "2k+"))
 
@@ -112,3 +120,21 @@ class Mention:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Mention:
         return cls(**{**data, "author": Author(**data["author"])})
+
+
+@dataclass(frozen=True)
+class Follower:
+    """A new follower as Birdhouse assessed them when they came."""
+
+    author: Author
+    notability: dict[str, Any]  # workers.notability.Notability.to_dict()
+    at: float  # when Birdhouse saw them first (epoch seconds)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Follower:
+        # Followers kept before this model (they expire within CARD_RETENTION_SECONDS) hold the X user as read.
+        author = Author(**data["author"]) if "author" in data else Author.from_api(data["user"])
+        return cls(author, data["notability"], data["at"])

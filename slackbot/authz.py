@@ -1,4 +1,5 @@
-"""Who may act on cards: the people and user groups in BIRDHOUSE_TEAM (everyone when it is empty).
+"""Who may act on cards: the people and user groups in BIRDHOUSE_TEAM (everyone when it is empty), checked by
+Bolt listener middleware (``team_only``) before any card listener runs.
 
 User groups are resolved with usergroups.users.list and kept in Redis for a minute, so a click costs no
 Slack call most of the time and a change to the group is honoured within a minute.
@@ -6,17 +7,24 @@ Slack call most of the time and a change to the group is honoured within a minut
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import redis
+from slack_bolt import Ack, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from birdhouse.store.usergroups import UserGroups
+from slackbot.views import notices
 
 log = logging.getLogger(__name__)
 
 GROUP_CACHE_SECONDS = 60
+
+# How a refusal is answered: (ack, body, client, what to say) -> Bolt's response.
+Refuse = Callable[[Ack, dict[str, Any], WebClient, str], BoltResponse]
 
 
 class TeamUnknown(Exception):
@@ -34,7 +42,7 @@ def is_member(user: str, team: Iterable[str], group_members: dict[str, Iterable[
 class Team:
     def __init__(self, team: tuple[str, ...], connection: redis.Redis) -> None:
         self.team = team
-        self.connection = connection
+        self.groups = UserGroups(connection)
 
     def allows(self, user: str, client: WebClient) -> bool:
         if not self.team or user in self.team:
@@ -43,15 +51,38 @@ class Team:
         return is_member(user, self.team, groups)
 
     def _members(self, group: str, client: WebClient) -> list[str]:
-        key = f"bh:slack:usergroup:{group}"
-        cached = self.connection.get(key)
-        if cached is not None:
-            return json.loads(cached)
+        if (kept := self.groups.members(group)) is not None:
+            return kept
         try:
             users = client.usergroups_users_list(usergroup=group)["users"]
         except SlackApiError as exc:
             log.error("cannot list user group %s: %s (the app needs usergroups:read)", group,
                       exc.response.get("error"))
             raise TeamUnknown(group) from exc
-        self.connection.set(key, json.dumps(users), ex=GROUP_CACHE_SECONDS)
+        self.groups.keep(group, users, GROUP_CACHE_SECONDS)
         return users
+
+
+def refuse_privately(ack: Ack, body: dict[str, Any], client: WebClient, text: str) -> BoltResponse:
+    """A button press: acked, and the person told why nothing happened, only them."""
+    response = ack()
+    client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=text)
+    return response
+
+
+def team_only(team: Team, refuse: Refuse = refuse_privately) -> Callable[..., BoltResponse | None]:
+    """Bolt listener middleware: the listener runs for people on the team; anyone else is refused, and nothing
+    happens."""
+
+    def on_the_team(ack: Ack, body: dict[str, Any], client: WebClient, next_: Callable[[], None]
+                    ) -> BoltResponse | None:
+        try:
+            refusal = None if team.allows(body["user"]["id"], client) else notices.NOT_ON_TEAM
+        except TeamUnknown:
+            refusal = notices.TEAM_UNKNOWN
+        if refusal is None:
+            next_()
+            return None
+        return refuse(ack, body, client, refusal)
+
+    return on_the_team

@@ -1,21 +1,22 @@
-"""What the Slack listeners need, handed to each ``register``: settings, Redis, the stores and the queues.
+"""What the Slack listeners need, handed to each ``register``: settings, Redis, the stores and the team.
 
-Listeners ack within Slack's 3 seconds; anything that touches X goes to a worker through ``enqueue``.
+Listeners ack within Slack's 3 seconds; anything that touches X goes to a worker through ``birdhouse.jobs``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from rq import Queue
-from rq.job import Job
-
 from birdhouse.runtime import Runtime
-from workers.queues import ACTIONS
+from birdhouse.store.actions import ActionLedger
+from slackbot.authz import Team
 
 
 class Services(Runtime):
-    def enqueue(self, func: str | Callable[..., Any], *args: Any, job_id: str | None = None,
-                queue: str = ACTIONS, **options: Any) -> Job:
-        return Queue(queue, connection=self.redis).enqueue(func, *args, job_id=job_id, **options)
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.team = Team(self.settings.team, self.redis)
+        self.ledger = ActionLedger(self.redis)
+
+    def claim(self, key: str, user: str) -> bool:
+        """True for the first press of an action only: a double click, two people at once or a Slack redelivery
+        find it taken, and the first press is carried out once."""
+        return self.ledger.claim(key, user, self.clock())

@@ -14,6 +14,7 @@ from typing import TypeVar
 import pytest
 import redis
 
+from birdhouse import jobs
 from birdhouse.demo import CHANNELS, FOLLOWERS, MENTIONS, SUPPORT, environment
 from birdhouse.redis_server import PrivateRedis, connect
 from birdhouse.settings import Settings
@@ -23,7 +24,6 @@ from emulators.x import XEmulator
 from slackbot.app import create_app
 from slackbot.web import server
 from workers.context import Context, install
-from workers.queues import DEFAULT, queue
 from workers.runner import run_worker
 
 from tests.isolation import OutsideReads
@@ -136,7 +136,7 @@ class Stack:
         run_worker(self.ctx, burst=True, forking=False)
 
     def poll_mentions(self) -> None:
-        queue(self.redis, DEFAULT).enqueue("workers.mentions.poll")
+        jobs.run_periodic(self.redis, jobs.Job.POLL_MENTIONS)
         self.work()
 
     def cards(self, channel: str = MENTIONS) -> list[dict]:

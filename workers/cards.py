@@ -1,83 +1,114 @@
-"""Mention cards in Slack: each posted exactly once, even across overlapping polls and killed workers.
+"""The life of a card in Slack, whatever it shows: composed from what is stored, posted exactly once, updated in
+place for everyone, and acted on through its buttons (``workers.actions``).
 
-The posting itself is ``workers.posting.post_once`` (a lease, and metadata to find a card again after an
-interrupted attempt). Mentions whose card never made it are handed back to the queue by the next poll.
+A kind of card (``mention_cards``, ``follower_cards``) says what its card shows, where it goes and where its
+message is kept; everything else is done here, the same way for every kind. Posting is
+``workers.posting.post_once``; ``card_jobs`` runs this for each kind, and hands back cards that never made it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from birdhouse.models import Mention
-from birdhouse.stats import NEEDS_ANSWER
-from birdhouse.store import CardRef
-from birdhouse.store.capabilities import Capabilities
-from birdhouse.store.cards import CardStore, Threads
-from slackbot.views.mention_card import fallback_text, mention_card
-from workers.context import Context, current
+from rq import get_current_job
+
+from birdhouse.models import CardKind
+from birdhouse.settings import Settings
+from birdhouse.store import CardRef, Lease
+from birdhouse.store.card_updates import PendingUpdates
+from workers.context import Context
 from workers.posting import Subject, post_once
-from workers.queues import enqueue_once
+
+RENDER_LEASE_SECONDS = 10.0  # longer than one chat.update with its timeout; frees a dead worker's lease
 
 
-METADATA_EVENT = "birdhouse_mention"
+@dataclass(frozen=True)
+class Message:
+    text: str  # the notification text, where blocks are not shown
+    blocks: list[dict[str, Any]]
 
 
-def card_subject(mention_id: str) -> Subject:
-    return Subject(METADATA_EVENT, "tweet_id", mention_id)
+@dataclass(frozen=True)
+class Placement:
+    """Where a new card goes."""
+
+    channel: str
+    thread_ts: str | None = None
+    broadcast: bool = False  # a card in a thread shown in the channel too
 
 
-def enqueue_post(ctx: Context, mention_id: str) -> bool:
-    return enqueue_once(ctx.redis, post_card, mention_id, job_id=f"card-{mention_id}")
+@dataclass(frozen=True)
+class FollowTarget:
+    """Whom a card's Follow back follows, and how the audit log tells which card it was pressed on."""
+
+    x_user_id: str
+    mention_id: str | None
+    data: dict[str, Any]
 
 
-def requeue_unposted(ctx: Context) -> int:
-    """Hand back to the queue every stored mention whose card is not in Slack and not being worked on."""
-    return sum(enqueue_post(ctx, mention_id) for mention_id in ctx.mentions.unposted())
+class CardType(Protocol):
+    kind: CardKind
+    event_type: str  # message metadata naming the card's subject, to find it again after a lost answer
+    subject_key: str
+
+    def channel(self, settings: Settings) -> str: ...
+
+    def placement(self, ctx: Context, subject_id: str) -> Placement | None:
+        """Where the card goes; None when its subject is not stored."""
+
+    def compose(self, ctx: Context, subject_id: str) -> Message | None:
+        """The card as it stands; None when its subject is not stored."""
+
+    def ref(self, ctx: Context, subject_id: str) -> CardRef | None: ...
+
+    def record(self, ctx: Context, subject_id: str, ref: CardRef, placement: Placement) -> None: ...
+
+    def unposted(self, ctx: Context) -> list[str]: ...
+
+    def follow_target(self, ctx: Context, subject_id: str) -> FollowTarget: ...
 
 
-def post_card(mention_id: str) -> dict[str, Any]:
-    ctx = current()
-    mention = ctx.mentions.get(mention_id)
-    if mention is None:
-        raise LookupError(f"mention {mention_id} is not stored; nothing to post")
-    channel = ctx.settings.mentions_channel
-    root = conversation_root(ctx, mention)
-    root_card = ctx.mentions.card(root) if root else None
-    thread_ts = root_card.ts if root_card is not None and root_card.channel == channel else None
-    # A question or complaint under a closed card would sit where nobody looks: it goes to the channel too.
-    broadcast = (thread_ts is not None and mention.triage.get("kind") in NEEDS_ANSWER
-                 and CardStore(ctx.redis).get(root).closed)
+# -- the lifecycle -----------------------------------------------------------------------------------------
+def post_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
+    place = cards.placement(ctx, subject_id)
+    if place is None:
+        raise LookupError(f"{cards.kind} {subject_id} is not stored; nothing to post")
 
-    def record(ts: str) -> None:
-        ctx.mentions.set_card(mention_id, CardRef(channel, ts))
-        if thread_ts is None and mention.conversation_id:
-            Threads(ctx.redis).note_card_conversation(mention.conversation_id, mention_id)
+    def compose() -> dict[str, Any]:
+        message = cards.compose(ctx, subject_id)
+        return {"text": message.text, "blocks": message.blocks, "reply_broadcast": place.broadcast}
 
     posted = post_once(
-        ctx, card_subject(mention_id), channel,
-        lambda: {"text": fallback_text(mention), "blocks": card_blocks(ctx, mention), "reply_broadcast": broadcast},
-        posted=lambda: (card := ctx.mentions.card(mention_id)) and card.ts, record=record, thread_ts=thread_ts,
+        ctx, Subject(cards.event_type, cards.subject_key, subject_id), place.channel, compose,
+        posted=lambda: (card := cards.ref(ctx, subject_id)) and card.ts,
+        record=lambda ts: cards.record(ctx, subject_id, CardRef(place.channel, ts), place),
+        thread_ts=place.thread_ts,
     )
-    return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already, "thread": thread_ts,
-            "broadcast": broadcast}
+    return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already,
+            "thread": place.thread_ts, "broadcast": place.broadcast}
 
 
-def card_blocks(ctx: Context, mention: Mention) -> list[dict[str, Any]]:
-    """The card as it stands: the mention, what the team did about it, and what X's access level allows."""
-    state = CardStore(ctx.redis).get(mention.id, mention.author.id)
-    return mention_card(mention, state, Capabilities(ctx.redis).current())
-
-
-def conversation_root(ctx: Context, mention: Mention) -> str | None:
-    """The mention whose card thread this mention continues, or None for a card of its own.
-
-    An answer to one of the brand's replies, or any mention in a conversation that already has a card,
-    goes into that card's thread (as a card with its own buttons), so the team reads the conversation in one
-    place. Threads are one level deep in Slack: a follow-up always goes under the conversation's first card.
-    """
-    threads = Threads(ctx.redis)
-    answered = threads.answered_mention(mention.replied_to_id) if mention.replied_to_id else None
-    if answered is not None and (answered_mention := ctx.mentions.get(answered)) is not None:
-        answered = (threads.conversation_card(answered_mention.conversation_id or "") or answered)
-    root = answered or (threads.conversation_card(mention.conversation_id) if mention.conversation_id else None)
-    return root if root != mention.id else None
+def update_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
+    """Re-render the card from what is stored. One renderer at a time per card, reading the state inside its
+    lease; an update that finds the lease taken leaves its mark and returns at once, and the holder renders
+    again before letting go, so the last update always shows the latest state and no worker waits."""
+    card = cards.ref(ctx, subject_id)
+    if card is None:
+        return {"skipped": "no card"}
+    pending = PendingUpdates(ctx.redis)
+    pending.mark(cards.kind, subject_id)
+    job = get_current_job()
+    lease = Lease(ctx.redis, f"render:{cards.kind}:{subject_id}", RENDER_LEASE_SECONDS, token=job.id if job else None)
+    rendered = 0
+    while pending.pending(cards.kind, subject_id) and lease.acquire():
+        try:
+            while pending.take(cards.kind, subject_id):
+                message = cards.compose(ctx, subject_id)
+                if message is None:
+                    return {"skipped": "not stored"}
+                ctx.slack.chat_update(channel=card.channel, ts=card.ts, text=message.text, blocks=message.blocks)
+                rendered += 1
+        finally:
+            lease.release()
+    return {"updated": card.ts, "rendered": rendered}

@@ -15,9 +15,8 @@ from birdhouse.runtime import Runtime
 from birdhouse.settings import Settings
 from birdhouse.slackclient import web_client
 from birdhouse.store import RateLimit, RateLimitStore, UsageStore
+from birdhouse.store.brand import Brand
 from birdhouse.xclient import XClient
-
-BRAND_KEY = "bh:x:brand"
 
 
 @dataclass
@@ -39,11 +38,11 @@ class Context(Runtime):
 
     def brand_id(self) -> str:
         """The brand's X user id: asked of X once, then kept (users/me is a paid read like any other)."""
-        cached = self.redis.get(BRAND_KEY)
-        if cached:
-            return cached.decode()
+        brand = Brand(self.redis)
+        if kept := brand.x_user_id():
+            return kept
         brand_id = self.x.me()["id"]
-        self.redis.set(BRAND_KEY, brand_id)
+        brand.set_x_user_id(brand_id)
         return brand_id
 
 

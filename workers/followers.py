@@ -1,5 +1,5 @@
-"""New followers: read the head of the follower list, tell new from known, score each new follower, post a
-card for the notable ones, tally everyone for the digest, and act on the cards' buttons.
+"""New followers: read the head of the follower list, tell new from known, score each new follower, queue a
+card for the notable ones (``workers.follower_cards``) and tally everyone for the digest.
 
 Cost first. X bills every follower a page returns, so a poll asks for a small page, reads its whole head,
 and asks for another (larger) page only while the oldest follower on the page is new. With nobody new that
@@ -13,37 +13,26 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from birdhouse import jobs
 from birdhouse.defaults import DAY
-from birdhouse.errors import XError, XNotEnrolled
-from birdhouse.store import CardRef, Event, EventLog
-from birdhouse.store.actions import DONE, ActionLedger
-from birdhouse.store.actions import action_key as ledger_key
-from birdhouse.models import Mark
-from birdhouse.store.cards import CardStore
-from birdhouse.store.capabilities import FOLLOW, Capabilities
+from birdhouse.models import Author, CardKind, Follower
 from birdhouse.store.events import EventKind
 from birdhouse.store.followers import FollowerStore
 from slackbot.views import digest as digest_view
-from slackbot.views import follower_card as card_view
-from slackbot.views import notices
+from workers.card_jobs import requeue_unposted
 from workers.context import Context, current
 from workers.notability import NOTABLE, Thresholds, assess, explanation
 from workers.polling import run_poll
 from workers.posting import Subject, post_once
-from workers.queues import enqueue_once
 from workers.scheduler import Periodic, reschedule
 
 log = logging.getLogger(__name__)
 
-POLL = Periodic("poll-followers", "workers.followers.poll", interval=lambda settings: settings.follower_poll_interval)
-DIGEST = Periodic("follower-digest", "workers.followers.post_digests", interval=lambda settings: settings.digest_period)
+POLL = Periodic("poll-followers", jobs.Job.POLL_FOLLOWERS, interval=lambda settings: settings.follower_poll_interval)
+DIGEST = Periodic("follower-digest", jobs.Job.POST_DIGESTS, interval=lambda settings: settings.digest_period)
 PAGE_SIZES = (20, 100, 1000, 1000, 1000)  # a quiet poll costs 20 reads; a burst grows to ~3,000 per poll
 SEED_PAGE = 1000  # the first run remembers this many existing followers (deeper than any unfollow shuffle)
-CARD_EVENT, DIGEST_EVENT = "birdhouse_follower", "birdhouse_follower_digest"
-NOT_ENROLLED_TEXT = "X's access level does not allow following through the API (403 client-not-enrolled)"
-
-# Button actions, as the listener names them to the job.
-FOLLOW_BACK_ACTION, VIP_ACTION, DISMISS_ACTION = "follow_back", "vip", "dismiss"
+DIGEST_EVENT = "birdhouse_follower_digest"
 
 
 def scan_page(ids: list[str], known: set[str]) -> tuple[list[str], bool]:
@@ -69,7 +58,7 @@ def poll() -> dict[str, Any]:
     ctx = current()
     store = FollowerStore(ctx.redis)
     summary = run_poll(ctx, POLL, "followers", lambda: read_new_followers(ctx, store))
-    summary["requeued"] = sum(enqueue_card(ctx, user_id) for user_id in store.unposted())
+    summary["requeued"] = requeue_unposted(ctx, CardKind.FOLLOWER)
     return summary
 
 
@@ -116,53 +105,13 @@ def announce(ctx: Context, store: FollowerStore, users: list[dict[str, Any]], no
     counts: dict[str, int] = {}
     for user in reversed(users):
         result = assess(user, now, limits, mentioned_at=last_mention.get(user["id"]))
-        if not store.add(user, result.to_dict(), period, now):
+        if not store.add(Follower(Author.from_api(user), result.to_dict(), now), period):
             continue  # announced within the retention: an unfollow and refollow
         counts[result.verdict] = counts.get(result.verdict, 0) + 1
         log.info("new follower @%s: %s", user.get("username"), explanation(result))
         if result.verdict == NOTABLE:
-            enqueue_card(ctx, user["id"])
+            jobs.post_card(ctx.redis, CardKind.FOLLOWER, user["id"])
     return counts
-
-
-# -- cards -------------------------------------------------------------------------------------------
-def enqueue_card(ctx: Context, user_id: str) -> bool:
-    return enqueue_once(ctx.redis, post_card, user_id, job_id=f"follower-card-{user_id}")
-
-
-def render_card(ctx: Context, store: FollowerStore, user_id: str, record: dict[str, Any]) -> list[dict[str, Any]]:
-    follow_blocked = Capabilities(ctx.redis).missing_reason(FOLLOW) is not None
-    outcomes = store.outcomes(user_id)
-    if card_view.FOLLOWED not in outcomes and (followed := CardStore(ctx.redis).followed(user_id)) is not None:
-        outcomes[card_view.FOLLOWED] = followed.user  # followed back from one of their mention cards
-    return card_view.follower_card(record["user"], record["notability"], outcomes,
-                                   vip_list=bool(ctx.settings.vip_list_id),
-                                   follow_intent=NOT_ENROLLED_TEXT if follow_blocked else None)
-
-
-def post_card(user_id: str) -> dict[str, Any]:
-    """Post a notable follower's card exactly once."""
-    ctx = current()
-    store = FollowerStore(ctx.redis)
-    record = store.get(user_id)
-    if record is None:
-        raise LookupError(f"follower {user_id} is not stored; nothing to post")
-    channel = ctx.settings.followers_channel
-    posted = post_once(
-        ctx, Subject(CARD_EVENT, "user_id", user_id), channel,
-        lambda: {"text": card_view.fallback_text(record["user"]), "blocks": render_card(ctx, store, user_id, record)},
-        posted=lambda: (card := store.card(user_id)) and card.ts,
-        record=lambda ts: store.set_card(user_id, CardRef(channel, ts)),
-    )
-    return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already}
-
-
-def update_card(ctx: Context, store: FollowerStore, user_id: str) -> None:
-    card, record = store.card(user_id), store.get(user_id)
-    if card is None or record is None:
-        return
-    ctx.slack.chat_update(channel=card.channel, ts=card.ts, text=card_view.fallback_text(record["user"]),
-                          blocks=render_card(ctx, store, user_id, record))
 
 
 # -- the digest --------------------------------------------------------------------------------------
@@ -199,72 +148,3 @@ def post_digest(ctx: Context, store: FollowerStore, period: int, period_seconds:
                        posted=lambda: period not in store.pending_periods(),
                        record=lambda ts: store.digest_posted(period))
     return not posted.already
-
-
-# -- buttons -----------------------------------------------------------------------------------------
-def action_key(user_id: str, action: str) -> str:
-    """A follow is keyed by the X user alone, the key mention cards use too: one follow per person, whichever
-    card it was pressed on."""
-    if action == FOLLOW_BACK_ACTION:
-        return ledger_key(EventKind.FOLLOW_BACK, user_id)
-    return f"follower:{user_id}:{action}"
-
-
-def act(action: str, user_id: str, slack_user: str, channel: str) -> dict[str, Any]:
-    """Carry out a claimed button press (the listener claimed ``action_key`` in the ActionLedger) and show
-    the outcome on the card. A retry after a crash mid-call asks X again: following and adding to a list
-    change nothing the second time, and the outcome and its event are written together, once."""
-    ctx = current()
-    store = FollowerStore(ctx.redis)
-    ledger = ActionLedger(ctx.redis)
-    key = action_key(user_id, action)
-    begun = ledger.begin(key)
-    if begun.previous == DONE:
-        update_card(ctx, store, user_id)
-        return begun.outcome or {}
-    now = ctx.clock()
-    data = {"x_user_id": user_id, "source": "follower_card"}
-    try:
-        if action == FOLLOW_BACK_ACTION:
-            outcome, event = _follow_back(ctx, user_id, slack_user, now, data)
-        elif action == VIP_ACTION:
-            ctx.settings.require("vip_list_id")
-            ctx.x.add_list_member(ctx.settings.vip_list_id, user_id)
-            outcome, event = (card_view.VIP, slack_user), Event(EventKind.VIP_LIST, at=now, user=slack_user, data=data)
-        elif action == DISMISS_ACTION:
-            outcome, event = (card_view.DISMISSED, slack_user), Event(EventKind.FOLLOWER_DISMISS, at=now, user=slack_user,
-                                                                      data=data)
-        else:
-            raise ValueError(f"unknown follower action {action!r}")
-    except XError as exc:
-        # Nothing happened on X: free the claim so the button works again, and tell the person why.
-        ledger.release(key)
-        verb = "add them to the VIP list" if action == VIP_ACTION else action
-        ctx.slack.chat_postEphemeral(channel=channel, user=slack_user, text=notices.x_error(verb, exc))
-        return {"failed": str(exc)}
-    with ctx.redis.pipeline() as pipe:
-        EventLog(pipe).record(event)
-        FollowerStore(pipe).set_outcome(user_id, *outcome)
-        if outcome[0] == card_view.FOLLOWED:  # their mention cards show it too
-            CardStore(pipe).set_followed(user_id, Mark(slack_user, now))
-        if event.result == "not_enrolled":
-            ActionLedger(pipe).release(key)  # nothing happened on X: a later press may try again
-        else:
-            ActionLedger(pipe).finish(key, {"outcome": outcome[0], "result": event.result})
-        pipe.execute()
-    update_card(ctx, store, user_id)
-    return {"outcome": outcome[0], "result": event.result}
-
-
-def _follow_back(ctx: Context, user_id: str, slack_user: str, now: float,
-                 data: dict[str, Any]) -> tuple[tuple[str, str], Event]:
-    capabilities = Capabilities(ctx.redis)
-    try:
-        ctx.x.follow(ctx.brand_id(), user_id)
-    except XNotEnrolled as exc:
-        # Remembered, so every later card offers the x.com link straight away.
-        capabilities.note_missing(FOLLOW, str(exc))
-        return (card_view.INTENT, NOT_ENROLLED_TEXT), Event(EventKind.FOLLOW_BACK, at=now, user=slack_user,
-                                                             result="not_enrolled", data=data)
-    capabilities.note_available(FOLLOW)
-    return (card_view.FOLLOWED, slack_user), Event(EventKind.FOLLOW_BACK, at=now, user=slack_user, data=data)

@@ -6,17 +6,18 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from birdhouse.models import Mention
+from birdhouse import jobs
+from birdhouse.models import CardKind, Mention
 from birdhouse.store import Event
 from birdhouse.store.events import EventKind
-from workers import cards
+from workers.card_jobs import requeue_unposted
 from workers.context import Context, current
 from workers.pacing import overlap_since_id
 from workers.polling import run_poll
 from workers.scheduler import Periodic
 from workers.triage import triage
 
-POLL = Periodic("poll-mentions", "workers.mentions.poll", interval=lambda settings: settings.poll_interval)
+POLL = Periodic("poll-mentions", jobs.Job.POLL_MENTIONS, interval=lambda settings: settings.poll_interval)
 PAGE_SIZE = 100
 MAX_PAGES = 8  # X serves only the 800 newest mentions
 OVERLAP_SECONDS = 10.0
@@ -50,7 +51,7 @@ def poll() -> dict[str, Any]:
     """The periodic job: new mentions in, cards queued, and lost cards handed back."""
     ctx = current()
     summary = run_poll(ctx, POLL, "mentions", lambda: fetch_new_mentions(ctx))
-    summary["requeued"] = cards.requeue_unposted(ctx)
+    summary["requeued"] = requeue_unposted(ctx, CardKind.MENTION)
     return summary
 
 
@@ -81,7 +82,7 @@ def fetch_new_mentions(ctx: Context) -> dict[str, Any]:
             break
     # Oldest first, so the channel reads in the order people posted.
     for mention_id in sorted(new_ids, key=int):
-        cards.enqueue_post(ctx, mention_id)
+        jobs.post_card(ctx.redis, CardKind.MENTION, mention_id)
     cursor = overlap_since_id(seen, OVERLAP_SECONDS, since_id, ctx.clock())
     if cursor and cursor != since_id:
         ctx.mentions.set_since_id(cursor)

@@ -17,8 +17,8 @@ from typing import Any
 from rq import get_current_job
 from slack_sdk.errors import SlackApiError
 
-from birdhouse.defaults import REMEMBER_SECONDS
 from birdhouse.store import Lease
+from birdhouse.store.posts import PostAttempts
 from workers.context import Context
 
 log = logging.getLogger(__name__)
@@ -65,22 +65,14 @@ def post_once(ctx: Context, subject: Subject, channel: str, compose: Callable[[]
             raise PostBusy(subject.name)
         if done := posted():
             return Posted(done if isinstance(done, str) else None, already=True)
-        attempt = f"bh:posting:{subject.name}"
-        earlier = _note_attempt(ctx, attempt)
+        attempts = PostAttempts(ctx.redis)
+        earlier = attempts.note(subject.name, ctx.clock())
         found = find_message(ctx, channel, subject, since=earlier, thread_ts=thread_ts) if earlier else None
         ts = found or ctx.slack.chat_postMessage(channel=channel, thread_ts=thread_ts, metadata=subject.metadata,
                                                  unfurl_links=False, unfurl_media=False, **compose())["ts"]
         record(ts)
-        ctx.redis.delete(attempt)
+        attempts.confirmed(subject.name)
         return Posted(ts, recovered=found is not None)
-
-
-def _note_attempt(ctx: Context, key: str) -> float | None:
-    """Note an attempt; return when the first unconfirmed one was, or None when this is the first. The first
-    is kept, so a search always starts early enough."""
-    if ctx.redis.set(key, repr(ctx.clock()), nx=True, ex=REMEMBER_SECONDS):
-        return None
-    return float(ctx.redis.get(key))
 
 
 def find_message(ctx: Context, channel: str, subject: Subject, since: float,

@@ -7,9 +7,9 @@ import threading
 
 from rq import Queue, SimpleWorker, Worker
 
+from birdhouse.jobs import LISTEN_ORDER
 from workers.context import Context, install
 from workers.periodic import PERIODIC
-from workers.queues import LISTEN_ORDER
 from workers.scheduler import Scheduler
 
 log = logging.getLogger(__name__)

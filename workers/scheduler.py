@@ -1,10 +1,10 @@
 """Periodic jobs, one chain each however many workers run.
 
-The next due time of every periodic job lives in one Redis sorted set. Each ``birdhouse worker`` ticks
-about once a second; a tick claims a due job atomically (the first worker to move its due time wins) and
-enqueues it. The claim pushes the due time out by a fallback, so a job that dies still comes round again;
-a job that finishes sets its own next due time with ``reschedule`` (from X's rate-limit headers, say).
-Nothing lives in a process: stop every worker, start one, and the chains carry on where they were.
+The next due time of every periodic job lives in one Redis sorted set (``birdhouse.store.schedule``). Each
+``birdhouse worker`` ticks about once a second; a tick claims a due job atomically (the first worker to move its
+due time wins) and queues it. The claim pushes the due time out by a fallback, so a job that dies still comes
+round again; a job that finishes sets its own next due time with ``reschedule`` (from X's rate-limit headers,
+say). Nothing lives in a process: stop every worker, start one, and the chains carry on where they were.
 """
 
 from __future__ import annotations
@@ -17,29 +17,18 @@ from dataclasses import dataclass
 
 import redis
 
-from birdhouse.defaults import DAY
+from birdhouse import jobs
 from birdhouse.settings import Settings
-from workers.queues import DEFAULT, queue
+from birdhouse.store.schedule import Schedule
 
 log = logging.getLogger(__name__)
-
-SCHEDULE_KEY = "bh:schedule"
-
-# Claim when due (or never scheduled): move the due time to the fallback and report success.
-_CLAIM = """
-local due = redis.call('zscore', KEYS[1], ARGV[1])
-if due and tonumber(due) > tonumber(ARGV[2]) then return 0 end
-redis.call('zadd', KEYS[1], ARGV[3], ARGV[1])
-return 1
-"""
 
 
 @dataclass(frozen=True)
 class Periodic:
     name: str
-    func: str  # dotted path, so the scheduler imports no job code
+    job: jobs.Job
     interval: Callable[[Settings], float]
-    queue: str = DEFAULT
     timeout: int = 120
 
     def fallback(self, settings: Settings) -> float:
@@ -48,11 +37,11 @@ class Periodic:
 
 
 def reschedule(connection: redis.Redis, name: str, delay: float, clock: Callable[[], float] = time.time) -> None:
-    connection.zadd(SCHEDULE_KEY, {name: clock() + delay})
+    Schedule(connection).set_due(name, clock() + delay)
 
 
 def next_due(connection: redis.Redis, name: str) -> float | None:
-    return connection.zscore(SCHEDULE_KEY, name)
+    return Schedule(connection).due(name)
 
 
 class Scheduler:
@@ -62,18 +51,16 @@ class Scheduler:
         self.settings = settings
         self.tasks = tasks
         self.clock = clock
-        self._claim = connection.register_script(_CLAIM)
+        self.schedule = Schedule(connection)
 
     def tick(self) -> list[str]:
-        """Enqueue every task that is due; return their names."""
+        """Queue every task that is due; return their names."""
         enqueued = []
         for task in self.tasks:
             now = self.clock()
-            if self._claim(keys=[SCHEDULE_KEY], args=[task.name, now, now + task.fallback(self.settings)]):
-                queue(self.connection, task.queue).enqueue(
-                    task.func, job_id=f"{task.name}-{int(now * 1000)}", job_timeout=task.timeout,
-                    result_ttl=600, failure_ttl=DAY,
-                )
+            if self.schedule.claim(task.name, now, now + task.fallback(self.settings)):
+                jobs.run_periodic(self.connection, task.job, job_id=f"{task.name}-{int(now * 1000)}",
+                                  timeout=task.timeout)
                 enqueued.append(task.name)
         return enqueued
 

@@ -15,12 +15,13 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from birdhouse import jobs
 from birdhouse.dashboard import open_items, permalinks, sla_clock
-from birdhouse.defaults import STATS_RETENTION_SECONDS
 from birdhouse.settings import Settings
 from birdhouse.stats import Item
 from birdhouse.store import CardRef, Event, EventLog, Lease
 from birdhouse.store.events import EventKind
+from birdhouse.store.posts import SlaPosts
 from slackbot.views import mrkdwn
 from slackbot.views.stats import duration
 from workers.context import Context, current
@@ -30,7 +31,7 @@ from workers.scheduler import Periodic, reschedule
 log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 60.0
-CHECK = Periodic("sla", "workers.sla.check", interval=lambda settings: CHECK_SECONDS)
+CHECK = Periodic("sla", jobs.Job.CHECK_SLA, interval=lambda settings: CHECK_SECONDS)
 NUDGE, ESCALATE = "nudge", "escalate"
 SLA_EVENT_TYPE = "birdhouse_sla"  # message metadata, to find a post again after an interrupted attempt
 
@@ -107,16 +108,14 @@ def check_open_items(ctx: Context) -> dict[str, Any]:
 def _post_once(ctx: Context, item: Item, threshold: str, channel: str, text: str, event: Event,
                thread_ts: str | None = None) -> Posted:
     """Post ``text`` for this item and threshold exactly once (``workers.posting``), recording ``event``."""
-    done = f"bh:sla:{item.mention_id}:{threshold}"
-
     def record(ts: str) -> None:
         with ctx.redis.pipeline() as pipe:
-            pipe.set(done, ts, ex=STATS_RETENTION_SECONDS)
+            SlaPosts(pipe).record(item.mention_id, threshold, ts)
             EventLog(pipe).record(replace(event, data={**event.data, "ts": ts}))
             pipe.execute()
 
     return post_once(ctx, Subject(SLA_EVENT_TYPE, "sla", f"{item.mention_id}:{threshold}"), channel,
-                     lambda: {"text": text}, posted=lambda: (ts := ctx.redis.get(done)) and ts.decode(),
+                     lambda: {"text": text}, posted=lambda: SlaPosts(ctx.redis).posted(item.mention_id, threshold),
                      record=record, thread_ts=thread_ts)
 
 

@@ -73,5 +73,13 @@ class ActionLedger:
         """Works on a pipeline too, so the outcome lands together with what it changed."""
         self.connection.hset(self._key(action_key), mapping={"state": DONE, "outcome": json.dumps(outcome)})
 
+    def note_posted(self, action_key: str, ts: str) -> None:
+        """The Slack message this action posted (an escalation's case), so a retry does not post it again."""
+        self.connection.hset(self._key(action_key), "posted", ts)
+
+    def posted(self, action_key: str) -> str | None:
+        raw = self.connection.hget(self._key(action_key), "posted")
+        return raw.decode() if raw else None
+
     def release(self, action_key: str) -> None:
         self.connection.delete(self._key(action_key))

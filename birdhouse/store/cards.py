@@ -2,7 +2,7 @@
 
 One hash per mention, one field per fact, so a claim in the Slack app and a reply in a worker never
 overwrite each other. Follows are kept per X user (following someone once is enough for every card of
-theirs, and new-follower cards share them). Also: which conversation each card started, and which brand
+theirs, and new-follower cards share them: ``birdhouse.store.follows``). Also: which conversation each card started, and which brand
 reply answered which mention, so the author's answers land in the card's thread.
 
 Every writer works on a pipeline as well as a connection, so a job records an outcome and its effects
@@ -18,6 +18,7 @@ from typing import Any
 import redis
 from birdhouse.defaults import CARD_RETENTION_SECONDS
 from birdhouse.models import Mark
+from birdhouse.store.follows import Follows
 
 OPEN, DONE, DISMISSED = "open", "done", "dismissed"
 
@@ -101,13 +102,10 @@ class CardStore:
             claimed_by=_mark(fields.get("claimed_by")),
             replies=tuple(Reply(**json.loads(raw)) for raw in replies),
             liked_by=_mark(fields.get("liked_by")),
-            followed_by=self.followed(author_id) if author_id else None,
+            followed_by=Follows(self.connection).by(author_id) if author_id else None,
             escalated=Escalation(**escalated) if escalated else None,
             refused=tuple(sorted(refused.items())),
         )
-
-    def followed(self, x_user_id: str) -> Mark | None:
-        return _mark(self.connection.get(f"bh:x:followed:{x_user_id}"))
 
     # -- the Slack app's changes (no X involved) ----------------------------------------------------
     def claim(self, mention_id: str, mark: Mark) -> bool:
@@ -128,9 +126,6 @@ class CardStore:
 
     def set_liked(self, mention_id: str, mark: Mark) -> None:
         self._set(mention_id, "liked_by", asdict(mark))
-
-    def set_followed(self, x_user_id: str, mark: Mark) -> None:
-        self.connection.set(f"bh:x:followed:{x_user_id}", json.dumps(asdict(mark)))
 
     def set_escalated(self, mention_id: str, escalation: Escalation) -> None:
         self._set(mention_id, "escalated", asdict(escalation))

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 import redis
 
 from birdhouse.defaults import CARD_RETENTION_SECONDS
+from birdhouse.models import Follower, Mark
+from birdhouse.store.follows import Follows
 from birdhouse.store.mentions import CardRef
 
 FRONTIER_SIZE = 5_000  # ~5,000 ids × ~60 bytes: about 300 KB, for an audience of any size
 # A follower is announced at most once in CARD_RETENTION_SECONDS, even if they refollow.
 DIGEST_TOP = 5  # ordinary followers named in each digest
+VIP, DISMISSED = "vip", "dismiss"  # fields of a follower's outcomes hash
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,15 @@ class Tally:
     notable: int = 0
     ordinary: int = 0
     likely_bot: int = 0
+
+
+@dataclass(frozen=True)
+class FollowerState:
+    """What the team did on a follower's card. A follow-back is shared with their mention cards."""
+
+    followed_by: Mark | None = None
+    added_to_vip_by: str | None = None  # Slack user ids
+    dismissed_by: str | None = None
 
 
 class FollowerStore:
@@ -67,32 +78,32 @@ class FollowerStore:
             pipe.execute()
 
     # -- each new follower -------------------------------------------------------------------------
-    def add(self, user: dict[str, Any], notability: dict[str, Any], period: int, at: float) -> bool:
+    def add(self, follower: Follower, period: int) -> bool:
         """Keep a new follower and count them in ``period``'s tally. False when they were announced within the
         retention (an unfollow and refollow), so nobody is counted or carded twice."""
-        key = self._key(user["id"])
-        record = json.dumps({"user": user, "notability": notability, "at": at})
-        if not self.connection.set(key, record, nx=True, ex=CARD_RETENTION_SECONDS):
+        user_id = follower.author.id
+        if not self.connection.set(self._key(user_id), json.dumps(follower.to_dict()), nx=True,
+                                   ex=CARD_RETENTION_SECONDS):
             return False
-        verdict, score = notability["verdict"], notability["score"]
+        verdict, score = follower.notability["verdict"], follower.notability["score"]
         tally = f"bh:followers:period:{period}"
         with self.connection.pipeline() as pipe:
             pipe.hincrby(tally, "new", 1)
             pipe.hincrby(tally, verdict, 1)
             pipe.expire(tally, CARD_RETENTION_SECONDS)
             if verdict == "ordinary":
-                pipe.zadd(tally + ":top", {user["id"]: score})
+                pipe.zadd(tally + ":top", {user_id: score})
                 pipe.zremrangebyrank(tally + ":top", 0, -DIGEST_TOP - 1)
                 pipe.expire(tally + ":top", CARD_RETENTION_SECONDS)
             if verdict == "notable":
-                pipe.sadd(self.UNPOSTED, user["id"])
+                pipe.sadd(self.UNPOSTED, user_id)
             pipe.sadd(self.PERIODS, period)
             pipe.execute()
         return True
 
-    def get(self, user_id: str) -> dict[str, Any] | None:
+    def get(self, user_id: str) -> Follower | None:
         raw = self.connection.get(self._key(user_id))
-        return json.loads(raw) if raw else None
+        return Follower.from_dict(json.loads(raw)) if raw else None
 
     def unposted(self) -> list[str]:
         return sorted(member.decode() for member in self.connection.smembers(self.UNPOSTED))
@@ -109,15 +120,22 @@ class FollowerStore:
             pipe.execute()
 
     # -- what people did on the card ---------------------------------------------------------------
-    def outcomes(self, user_id: str) -> dict[str, str]:
-        """What the card shows of what people did: outcome name -> text ('follow_back' -> 'U0ALICE')."""
-        raw = self.connection.hgetall(self._key(user_id) + ":outcomes")
-        return {key.decode(): value.decode() for key, value in raw.items()}
+    def state(self, user_id: str) -> FollowerState:
+        vip, dismissed = self.connection.hmget(self._key(user_id) + ":outcomes", VIP, DISMISSED)
+        return FollowerState(followed_by=Follows(self.connection).by(user_id),
+                             added_to_vip_by=vip.decode() if vip else None,
+                             dismissed_by=dismissed.decode() if dismissed else None)
 
-    def set_outcome(self, user_id: str, name: str, value: str) -> None:
-        """Works on a pipeline too, so an outcome lands with its event."""
-        self.connection.hset(self._key(user_id) + ":outcomes", name, value)
+    def _set_outcome(self, user_id: str, name: str, slack_user: str) -> None:
+        self.connection.hset(self._key(user_id) + ":outcomes", name, slack_user)
         self.connection.expire(self._key(user_id) + ":outcomes", CARD_RETENTION_SECONDS)
+
+    def set_added_to_vip(self, user_id: str, slack_user: str) -> None:
+        """Works on a pipeline too, so an outcome lands with its event."""
+        self._set_outcome(user_id, VIP, slack_user)
+
+    def set_dismissed(self, user_id: str, slack_user: str) -> None:
+        self._set_outcome(user_id, DISMISSED, slack_user)
 
     # -- the digest --------------------------------------------------------------------------------
     def pending_periods(self) -> list[int]:
@@ -127,7 +145,7 @@ class FollowerStore:
         raw = self.connection.hgetall(f"bh:followers:period:{period}")
         return Tally(**{key.decode(): int(value) for key, value in raw.items()})
 
-    def top(self, period: int) -> list[dict[str, Any]]:
+    def top(self, period: int) -> list[Follower]:
         """The best-scored ordinary followers of ``period``, best first, as stored."""
         ids = [member.decode() for member in self.connection.zrevrange(f"bh:followers:period:{period}:top", 0, -1)]
         return [record for record in map(self.get, ids) if record is not None]

@@ -1,8 +1,8 @@
 """The buttons on mention cards, and the reply modal.
 
-Every press is settled before Slack hears back: the person is checked against the team, the card's state
-is read, and the action is claimed (``ActionLedger``, ``SET NX``) and queued — a double click, two people
-at once or a redelivery find the claim taken and do nothing. That is Redis work plus at most a Slack call or
+Every press is settled before Slack hears back: the person is checked against the team (``authz.team_only``,
+before any listener here runs), the card's state is read, and the action is claimed (``ActionLedger``,
+``SET NX``) and queued — a double click, two people at once or a redelivery find the claim taken and do nothing. That is Redis work plus at most a Slack call or
 two, well inside the 3 seconds; anything touching X is left to a worker (``workers.actions``), which updates
 the card for everyone. Claim, unassign, done, dismiss and reopen never touch X: their state change is one
 atomic Redis command here, and a quick job re-renders the card.
@@ -14,72 +14,59 @@ import dataclasses
 import logging
 import re
 import uuid
+from functools import partial
 from typing import Any
 
-from rq import Retry
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from birdhouse.defaults import REMEMBER_SECONDS
+from birdhouse import jobs
+from birdhouse.models import CardKind, Mark, Mention
 from birdhouse.store import Event
-from birdhouse.store.actions import ActionLedger, action_key
-from birdhouse.models import Mark, Mention
+from birdhouse.store.actions import action_key
 from birdhouse.store.cards import DISMISSED, DONE, OPEN, CardStore
 from birdhouse.store.events import EventKind
-from slackbot.authz import Team, TeamUnknown
+from slackbot.authz import team_only
 from slackbot.services import Services
 from slackbot.views import mention_card as card
-from slackbot.views import notices
 from slackbot.views.buttons import ON_X_SUFFIX
 from slackbot.views.reply_modal import (CALLBACK_ID, SAVED_ACTION, TEXT_ACTION, ReplyDraft, reply_modal,
                                         submission_errors, typed_text)
 
 log = logging.getLogger(__name__)
 
-# The first retry is immediate (a crashed worker's job found abandoned, a dropped Slack call); then back off.
-ACTION_RETRY = Retry(max=3, interval=[0, 10, 60])
-X_ACTIONS = {card.LIKE: "like", card.FOLLOW_BACK: "follow_back", card.ESCALATE: "escalate"}
 NOT_ON_TEAM_IN_MODAL = "Only the social team (BIRDHOUSE_TEAM) can reply from Birdhouse."
 
 
-def _queue_action(services: Services, kind: str, key: str, *args: Any) -> None:
-    """The job id follows from the action key: one key, one job."""
-    services.enqueue(f"workers.actions.{kind}", key, *args, job_id=f"action-{key}", retry=ACTION_RETRY,
-                     job_timeout=60, failure_ttl=REMEMBER_SECONDS)
+# The buttons that reach X: the kind of event each writes (which names its action key) and its job.
+X_ACTIONS = {card.LIKE: (EventKind.LIKE, jobs.like),
+             card.FOLLOW_BACK: (EventKind.FOLLOW_BACK, partial(jobs.follow_back, kind=CardKind.MENTION)),
+             card.ESCALATE: (EventKind.ESCALATE, jobs.escalate)}
 
 
 def _done_by(kind: str, mention: Mention, cards: CardStore) -> str | None:
     state = cards.get(mention.id, mention.author.id)
-    done = {"like": state.liked_by, "follow_back": state.followed_by, "escalate": state.escalated}[kind]
+    done = {EventKind.LIKE: state.liked_by, EventKind.FOLLOW_BACK: state.followed_by,
+            EventKind.ESCALATE: state.escalated}[kind]
     return done.user if done else None
+
+
+def refuse_in_modal(ack: Ack, body: dict[str, Any], client: WebClient, text: str) -> BoltResponse:
+    """A reply submitted by someone off the team: said under the input, and the modal stays open."""
+    draft = ReplyDraft.from_metadata(body["view"]["private_metadata"])
+    return ack(response_action="errors", errors={draft.text_block: NOT_ON_TEAM_IN_MODAL})
 
 
 class MentionActions:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.team = Team(services.settings.team, services.redis)
-        self.ledger = ActionLedger(services.redis)
         self.cards = CardStore(services.redis)
-
-    # -- shared checks ---------------------------------------------------------------------------------
-    def _permitted(self, user: str, channel: str, client: WebClient) -> bool:
-        """On the team; anyone else is told so privately, and nothing happens."""
-        try:
-            if self.team.allows(user, client):
-                return True
-            text = notices.NOT_ON_TEAM
-        except TeamUnknown:
-            text = notices.TEAM_UNKNOWN
-        client.chat_postEphemeral(channel=channel, user=user, text=text)
-        return False
 
     def _pressed(self, body: dict[str, Any], action: dict[str, Any], client: WebClient
                  ) -> tuple[str, str, Mention] | None:
-        """(user, channel, mention) for a permitted press on a card whose mention is stored."""
+        """(user, channel, mention) for a press on a card whose mention is stored."""
         user, channel = body["user"]["id"], body["channel"]["id"]
-        if not self._permitted(user, channel, client):
-            return None
         mention = self.services.mentions.get(action["value"])
         if mention is None:
             client.chat_postEphemeral(channel=channel, user=user,
@@ -88,20 +75,21 @@ class MentionActions:
         return user, channel, mention
 
     def _refresh(self, mention_id: str) -> None:
-        self.services.enqueue("workers.actions.refresh_card", mention_id, retry=ACTION_RETRY, job_timeout=30)
+        jobs.update_card(self.services.redis, CardKind.MENTION, mention_id)
 
     # -- like, follow back, escalate: claimed here, done by a worker -----------------------------------
     def x_action(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         pressed = self._pressed(body, action, client)
         if pressed is not None:
             user, channel, mention = pressed
-            kind = X_ACTIONS[action["action_id"]]
-            key = action_key(kind, mention.author.id if kind == "follow_back" else mention.id)
+            kind, enqueue = X_ACTIONS[action["action_id"]]
+            # A follow is keyed by the author, as on their follower card: one follow per person.
+            key = action_key(kind, mention.author.id if kind == EventKind.FOLLOW_BACK else mention.id)
             if (done_by := _done_by(kind, mention, self.cards)) is not None:
                 client.chat_postEphemeral(channel=channel, user=user, text=f"<@{done_by}> already did that.")
                 self._refresh(mention.id)  # done elsewhere (a follow from a follower card): show it here too
-            elif self.ledger.claim(key, user, self.services.clock()):
-                _queue_action(self.services, kind, key, mention.id, user)
+            elif self.services.claim(key, user):
+                enqueue(self.services.redis, key, mention.id, user)
             # else: a double click or a second person; the first press is being carried out.
         ack()
 
@@ -184,27 +172,22 @@ class MentionActions:
         if errors := submission_errors(text, draft):
             ack(response_action="errors", errors=errors)
             return
-        try:
-            permitted = self.team.allows(user, client)
-        except TeamUnknown:
-            permitted = False
-        if not permitted:
-            ack(response_action="errors", errors={draft.text_block: NOT_ON_TEAM_IN_MODAL})
-            return
-        key = action_key("reply", draft.nonce)
+        key = action_key(EventKind.REPLY, draft.nonce)
         # A second submit of the same modal carries the same nonce: only the first is queued.
-        if self.ledger.claim(key, user, self.services.clock()):
-            _queue_action(self.services, "reply", key, draft.mention_id, user, text)
+        if self.services.claim(key, user):
+            jobs.reply(self.services.redis, key, draft.mention_id, user, text)
         ack()
 
 
 def register(app: App, services: Services) -> None:
     actions = MentionActions(services)
-    app.action(re.compile(r"^mention\.(like|follow_back|escalate)$"))(actions.x_action)
-    app.action(re.compile(r"^mention\.(claim|unclaim|done|dismiss|reopen)$"))(actions.card_action)
-    app.action(card.REPLY)(actions.open_reply)
+    on_the_team = [team_only(services.team)]
+    app.action(re.compile(r"^mention\.(like|follow_back|escalate)$"), middleware=on_the_team)(actions.x_action)
+    app.action(re.compile(r"^mention\.(claim|unclaim|done|dismiss|reopen)$"),
+               middleware=on_the_team)(actions.card_action)
+    app.action(card.REPLY, middleware=on_the_team)(actions.open_reply)
     app.action(TEXT_ACTION)(actions.typed)
     app.action(SAVED_ACTION)(actions.saved_chosen)
-    app.view(CALLBACK_ID)(actions.submit_reply)
+    app.view(CALLBACK_ID, middleware=[team_only(services.team, refuse_in_modal)])(actions.submit_reply)
     # x.com link buttons open the browser; Slack still reports the click, which only needs an ack.
     app.action(re.compile(r"^mention\..*" + re.escape(ON_X_SUFFIX) + "$"))(lambda ack: ack())

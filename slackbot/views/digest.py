@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from birdhouse.defaults import SECTION_TEXT_LIMIT
-from birdhouse.models import Author
+from birdhouse.models import Follower
 from slackbot.views import mrkdwn
 
 REASONS_SHOWN = 2
@@ -27,9 +27,9 @@ def counts_line(new: int, notable: int, ordinary: int, likely_bot: int) -> str:
     return " · ".join(parts)
 
 
-def top_line(record: dict[str, Any]) -> str:
-    author = Author.from_api(record["user"])
-    reasons = record["notability"]["reasons"][:REASONS_SHOWN]
+def top_line(follower: Follower) -> str:
+    author = follower.author
+    reasons = follower.notability["reasons"][:REASONS_SHOWN]
     line = f"• *{mrkdwn.escape(author.name)}* {mrkdwn.link(author.profile_url, '@' + author.username)}"
     if reasons:
         line += " · " + " · ".join(mrkdwn.escape(reason) for reason in reasons)
@@ -43,9 +43,9 @@ def period_label(start: float, end: float) -> str:
     return f"From {mrkdwn.date(iso(start))} to {mrkdwn.date(iso(end))}"
 
 
-def digest(new: int, notable: int, ordinary: int, likely_bot: int, top: list[dict[str, Any]], start: float,
+def digest(new: int, notable: int, ordinary: int, likely_bot: int, top: list[Follower], start: float,
            end: float) -> tuple[str, list[dict[str, Any]]]:
-    """(notification text, blocks). ``top``: stored follower records, best first."""
+    """(notification text, blocks). ``top``: the best of the others, best first."""
     counts = counts_line(new, notable, ordinary, likely_bot)
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": "New followers digest"}},
@@ -53,7 +53,7 @@ def digest(new: int, notable: int, ordinary: int, likely_bot: int, top: list[dic
         {"type": "section", "block_id": "counts", "text": {"type": "mrkdwn", "text": counts}},
     ]
     if top:
-        lines = "*Worth a glance among the others:*\n" + "\n".join(top_line(record) for record in top)
+        lines = "*Worth a glance among the others:*\n" + "\n".join(top_line(follower) for follower in top)
         blocks.append({"type": "section", "block_id": "top", "text": {
             "type": "mrkdwn", "text": mrkdwn.truncate(lines, SECTION_TEXT_LIMIT)}})
     return f"New followers digest: {_plural(new, 'new follower')}", blocks

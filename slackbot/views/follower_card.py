@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from birdhouse.defaults import SECTION_TEXT_LIMIT
-from birdhouse.models import Author
+from birdhouse.models import Author, Follower
+from birdhouse.store.followers import FollowerState
 from slackbot.views import buttons, mrkdwn
 from slackbot.views.mention_card import author_line
 
@@ -22,9 +23,6 @@ FOLLOW_BACK = "follower.follow_back"
 FOLLOW_INTENT = FOLLOW_BACK + buttons.ON_X_SUFFIX
 ADD_TO_VIP = "follower.vip"
 DISMISS = "follower.dismiss"
-
-# Outcome names kept per follower (FollowerStore.outcomes) and shown on the card.
-FOLLOWED, INTENT, VIP, DISMISSED = "follow_back", "follow_intent", "vip", "dismiss"
 
 
 def _activity_line(author: Author, posts_per_week: float) -> str:
@@ -36,48 +34,44 @@ def _activity_line(author: Author, posts_per_week: float) -> str:
     return " · ".join(parts)
 
 
-def _outcome_lines(outcomes: dict[str, str]) -> list[str]:
+def _outcome_lines(state: FollowerState, follow_intent: str | None) -> list[str]:
     lines = []
-    if FOLLOWED in outcomes:
-        lines.append(f":white_check_mark: Followed back by <@{outcomes[FOLLOWED]}>")
-    elif INTENT in outcomes:
-        lines.append(f":link: {mrkdwn.escape(outcomes[INTENT])}: the button opens X's follow dialog on x.com "
+    if state.followed_by:
+        lines.append(f":white_check_mark: Followed back by <@{state.followed_by.user}>")
+    elif follow_intent:
+        lines.append(f":link: {mrkdwn.escape(follow_intent)}: the button opens X's follow dialog on x.com "
                      "for whoever clicks it")
-    if VIP in outcomes:
-        lines.append(f":star: Added to the VIP list by <@{outcomes[VIP]}>")
+    if state.added_to_vip_by:
+        lines.append(f":star: Added to the VIP list by <@{state.added_to_vip_by}>")
     return lines
 
 
-def _buttons(author: Author, outcomes: dict[str, str], *, vip_list: bool) -> list[dict[str, Any]]:
+def _buttons(author: Author, state: FollowerState, *, vip_list: bool, api_follows: bool) -> list[dict[str, Any]]:
     elements = []
-    if FOLLOWED not in outcomes:
-        elements.append(buttons.follow_back_button(author.id, author.username, INTENT not in outcomes,
+    if not state.followed_by:
+        elements.append(buttons.follow_back_button(author.id, author.username, api_follows,
                                                    action_id=FOLLOW_BACK, value=author.id))
-    if vip_list and VIP not in outcomes:
+    if vip_list and not state.added_to_vip_by:
         elements.append(buttons.button(":star: Add to VIP list", ADD_TO_VIP, author.id))
     elements.append(buttons.button("Dismiss", DISMISS, author.id))
     return elements
 
 
-def fallback_text(user: dict[str, Any]) -> str:
-    author = Author.from_api(user)
+def fallback_text(author: Author) -> str:
     return f"New notable follower: {mrkdwn.escape(author.name)} (@{mrkdwn.escape(author.username)})"
 
 
-def follower_card(user: dict[str, Any], notability: dict[str, Any], outcomes: dict[str, str] | None = None, *,
-                  vip_list: bool = False, follow_intent: str | None = None) -> list[dict[str, Any]]:
-    """``user``: the X API v2 user object as read; ``notability``: workers.notability's assessment, as
-    stored (``to_dict``). ``follow_intent``: why the API cannot follow (the access
-    level), when already known: the card then offers the x.com link from the start and says why."""
-    outcomes = dict(outcomes or {})
-    if follow_intent and FOLLOWED not in outcomes:
-        outcomes.setdefault(INTENT, follow_intent)
-    author = Author.from_api(user)
+def follower_card(follower: Follower, state: FollowerState | None = None, *, vip_list: bool = False,
+                  follow_intent: str | None = None) -> list[dict[str, Any]]:
+    """``follow_intent``: why the API cannot follow (the access level), when already known: the card then
+    offers the x.com link from the start and says why."""
+    state = state or FollowerState()
+    author, notability = follower.author, follower.notability
     headline = {"type": "section", "block_id": "who",
                 "text": {"type": "mrkdwn", "text": ":wave: New follower: " + author_line(author)}}
-    if DISMISSED in outcomes:
+    if state.dismissed_by:
         return [headline, {"type": "context", "block_id": "outcome", "elements": [
-            {"type": "mrkdwn", "text": f"Dismissed by <@{outcomes[DISMISSED]}>"}]}]
+            {"type": "mrkdwn", "text": f"Dismissed by <@{state.dismissed_by}>"}]}]
     blocks: list[dict[str, Any]] = [headline]
     if author.description.strip():
         bio = mrkdwn.truncate(mrkdwn.quote(author.description), BIO_LIMIT)
@@ -89,10 +83,10 @@ def follower_card(user: dict[str, Any], notability: dict[str, Any], outcomes: di
         why += "\n_Heads-up:_ " + " · ".join(mrkdwn.escape(signal) for signal in notability["bot_signals"])
     blocks.append({"type": "section", "block_id": "why", "text": {"type": "mrkdwn",
                                                                    "text": mrkdwn.truncate(why, SECTION_TEXT_LIMIT)}})
-    lines = _outcome_lines(outcomes)
+    lines = _outcome_lines(state, follow_intent)
     if lines:
         blocks.append({"type": "context", "block_id": "outcome",
                        "elements": [{"type": "mrkdwn", "text": line} for line in lines]})
     blocks.append({"type": "actions", "block_id": "follower_actions",
-                   "elements": _buttons(author, outcomes, vip_list=vip_list)})
+                   "elements": _buttons(author, state, vip_list=vip_list, api_follows=follow_intent is None)})
     return blocks

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from birdhouse import jobs
 from birdhouse.store import EventLog
 from birdhouse.store.actions import ActionLedger, action_key
 from emulators.http import Fault
@@ -200,8 +201,7 @@ def test_a_reply_interrupted_mid_call_is_reported_not_posted_twice(stack: Stack)
     ledger.claim(key, ALICE, 0.0)
     ledger.begin(key)  # a worker marked the attempt, asked X, and died before recording X's answer
 
-    from workers.queues import ACTIONS, queue
-    queue(stack.redis, ACTIONS).enqueue("workers.actions.reply", key, post["id"], ALICE, "We're on it.")
+    jobs.reply(stack.redis, key, post["id"], ALICE, "We're on it.")
     stack.work()
 
     assert stack.x.count_requests("POST", "/2/tweets") == 0

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 
+from birdhouse import jobs
 from birdhouse.settings import Settings
 from birdhouse.store import EventLog
 from birdhouse.store.events import EventKind
@@ -19,7 +20,6 @@ from emulators.http import Serving
 from emulators.slack import SlackEmulator
 from emulators.x import XEmulator
 from tests.conftest import ALICE, BOB, FOLLOWERS, MALLORY, MENTIONS, Stack, emulated_environment
-from workers.queues import DEFAULT, queue
 from workers.scheduler import next_due
 
 FOLLOWERS_PATH = "/2/users/{}/followers"
@@ -85,12 +85,12 @@ def follow(stack: Stack, *users: dict) -> None:
 
 
 def poll(stack: Stack) -> None:
-    queue(stack.redis, DEFAULT).enqueue("workers.followers.poll")
+    jobs.run_periodic(stack.redis, jobs.Job.POLL_FOLLOWERS)
     stack.work()
 
 
 def digest(stack: Stack) -> None:
-    queue(stack.redis, DEFAULT).enqueue("workers.followers.post_digests")
+    jobs.run_periodic(stack.redis, jobs.Job.POST_DIGESTS)
     stack.work()
 
 

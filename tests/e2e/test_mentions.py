@@ -11,11 +11,12 @@ import time
 
 from rq.registry import StartedJobRegistry
 
+from birdhouse import jobs
+from birdhouse.models import CardKind
 from birdhouse.store.usage import utc_day
 from emulators.http import Fault
 from tests.conftest import Stack, eventually
 from workers.mentions import fetch_new_mentions
-from workers.queues import DEFAULT, queue
 
 
 def _author(stack: Stack, username: str = "dana", **metrics: int) -> dict:
@@ -174,7 +175,7 @@ def test_a_worker_killed_mid_post_leaves_exactly_one_card(stack: Stack, tmp_path
     assert stack.ctx.mentions.card(post["id"]) is None  # ...but nobody recorded it
 
     # Later: RQ notices the dead worker's job (its heartbeat stopped) and schedules the retry.
-    StartedJobRegistry(queue=queue(stack.redis, DEFAULT)).cleanup(timestamp=time.time() + 3600)
+    StartedJobRegistry(queue=jobs.queue(stack.redis)).cleanup(timestamp=time.time() + 3600)
     stack.work()
 
     assert len(stack.cards()) == 1
@@ -189,9 +190,9 @@ def test_a_card_the_queue_gave_up_on_is_posted_by_the_next_poll(stack: Stack):
     stack.poll_mentions()  # the card job and its immediate retry fail; the next retry is scheduled
     assert stack.cards() == []
     # Time passes: RQ gives up (retries exhausted, the failed job expires) and our queued marker lapses.
-    scheduled = queue(stack.redis, DEFAULT).scheduled_job_registry
-    scheduled.remove(f"card-{post['id']}", delete_job=True)
-    stack.redis.delete(f"bh:queued:card-{post['id']}")
+    job_id = jobs.card_job_id(CardKind.MENTION, post["id"])
+    jobs.queue(stack.redis).scheduled_job_registry.remove(job_id, delete_job=True)
+    stack.redis.delete(f"bh:queued:{job_id}")
 
     stack.poll_mentions()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 
+from birdhouse import jobs
 from birdhouse.settings import Settings
 from tests.conftest import Stack
 from workers.mentions import POLL
 from workers.periodic import PERIODIC
-from workers.queues import DEFAULT, queue
 from workers.scheduler import Scheduler, next_due, reschedule
 
 
@@ -33,7 +33,7 @@ def test_many_workers_ticking_at_once_enqueue_one_poll(stack: Stack):
         thread.join()
 
     assert sum(names.count(POLL.name) for names in enqueued) == 1
-    assert queue(stack.redis, DEFAULT).count == 1
+    assert jobs.queue(stack.redis).count == 1
 
 
 def test_a_poll_that_never_reports_back_comes_round_again_after_its_fallback(stack: Stack):

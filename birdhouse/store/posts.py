@@ -1,0 +1,46 @@
+"""What posting to Slack exactly once keeps: each unconfirmed attempt (so a retry searches the channel before
+posting again), and the messages the SLA posted for each item and threshold."""
+
+from __future__ import annotations
+
+import redis
+
+from birdhouse.defaults import REMEMBER_SECONDS, STATS_RETENTION_SECONDS
+
+
+class PostAttempts:
+    def __init__(self, connection: redis.Redis) -> None:
+        self.connection = connection
+
+    @staticmethod
+    def _key(subject: str) -> str:
+        return f"bh:posting:{subject}"
+
+    def note(self, subject: str, at: float) -> float | None:
+        """Note an attempt; return when the first unconfirmed one was, or None when this is the first. The first
+        is kept, so a search always starts early enough."""
+        if self.connection.set(self._key(subject), repr(at), nx=True, ex=REMEMBER_SECONDS):
+            return None
+        return float(self.connection.get(self._key(subject)))
+
+    def confirmed(self, subject: str) -> None:
+        self.connection.delete(self._key(subject))
+
+
+class SlaPosts:
+    """Works on a pipeline too, so a post is recorded together with its event."""
+
+    def __init__(self, connection: redis.Redis | redis.client.Pipeline) -> None:
+        self.connection = connection
+
+    @staticmethod
+    def _key(mention_id: str, threshold: str) -> str:
+        return f"bh:sla:{mention_id}:{threshold}"
+
+    def posted(self, mention_id: str, threshold: str) -> str | None:
+        """The ts of the message posted for this item and threshold, if there is one."""
+        raw = self.connection.get(self._key(mention_id, threshold))
+        return raw.decode() if raw else None
+
+    def record(self, mention_id: str, threshold: str, ts: str) -> None:
+        self.connection.set(self._key(mention_id, threshold), ts, ex=STATS_RETENTION_SECONDS)

@@ -1,0 +1,79 @@
+"""Mention cards: the post, its author, triage, what the team did and the buttons, in the mentions channel; a
+mention that continues a conversation goes into the thread of that conversation's card."""
+
+from __future__ import annotations
+
+from birdhouse.models import CardKind, Mention
+from birdhouse.settings import Settings
+from birdhouse.stats import NEEDS_ANSWER
+from birdhouse.store import CardRef
+from birdhouse.store.capabilities import Capabilities
+from birdhouse.store.cards import CardStore, Threads
+from slackbot.views.mention_card import fallback_text, mention_card
+from workers.cards import FollowTarget, Message, Placement
+from workers.context import Context
+
+
+class MentionCards:
+    kind = CardKind.MENTION
+    event_type, subject_key = "birdhouse_mention", "tweet_id"
+
+    def channel(self, settings: Settings) -> str:
+        return settings.mentions_channel
+
+    def placement(self, ctx: Context, mention_id: str) -> Placement | None:
+        mention = ctx.mentions.get(mention_id)
+        if mention is None:
+            return None
+        channel = self.channel(ctx.settings)
+        root = conversation_root(ctx, mention)
+        root_card = ctx.mentions.card(root) if root else None
+        thread_ts = root_card.ts if root_card is not None and root_card.channel == channel else None
+        # A question or complaint under a closed card would sit where nobody looks: it goes to the channel too.
+        broadcast = (thread_ts is not None and mention.triage.get("kind") in NEEDS_ANSWER
+                     and CardStore(ctx.redis).get(root).closed)
+        return Placement(channel, thread_ts, broadcast)
+
+    def compose(self, ctx: Context, mention_id: str) -> Message | None:
+        """The mention, what the team did about it, and what X's access level allows."""
+        mention = ctx.mentions.get(mention_id)
+        if mention is None:
+            return None
+        state = CardStore(ctx.redis).get(mention.id, mention.author.id)
+        return Message(fallback_text(mention), mention_card(mention, state, Capabilities(ctx.redis).current()))
+
+    def ref(self, ctx: Context, mention_id: str) -> CardRef | None:
+        return ctx.mentions.card(mention_id)
+
+    def record(self, ctx: Context, mention_id: str, ref: CardRef, placement: Placement) -> None:
+        ctx.mentions.set_card(mention_id, ref)
+        mention = ctx.mentions.get(mention_id)
+        if placement.thread_ts is None and mention is not None and mention.conversation_id:
+            Threads(ctx.redis).note_card_conversation(mention.conversation_id, mention_id)
+
+    def unposted(self, ctx: Context) -> list[str]:
+        return ctx.mentions.unposted()
+
+    def follow_target(self, ctx: Context, mention_id: str) -> FollowTarget:
+        mention = ctx.mentions.get(mention_id)
+        if mention is None:
+            raise LookupError(f"mention {mention_id} is not stored")
+        return FollowTarget(mention.author.id, mention_id, {"x_user_id": mention.author.id})
+
+
+MENTION_CARDS = MentionCards()
+
+
+def conversation_root(ctx: Context, mention: Mention) -> str | None:
+    """The mention whose card thread this mention continues, or None for a card of its own.
+
+    An answer to one of the brand's replies, or any mention in a conversation that already has a card,
+    goes into that card's thread (as a card with its own buttons), so the team reads the conversation in one
+    place. Threads are one level deep in Slack: a follow-up always goes under the conversation's first card.
+    """
+    threads = Threads(ctx.redis)
+    answered = threads.answered_mention(mention.replied_to_id) if mention.replied_to_id else None
+    if answered is not None and (answered_mention := ctx.mentions.get(answered)) is not None:
+        answered = (threads.conversation_card(answered_mention.conversation_id or "") or answered)
+    root = answered or (threads.conversation_card(mention.conversation_id) if mention.conversation_id else None)
+    return root if root != mention.id else None
