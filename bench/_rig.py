@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from birdhouse import jobs
-from birdhouse.demo import environment
+from birdhouse_cli.demo import environment
 from birdhouse.redis_server import PrivateRedis, connect
 from emulators.http import Serving
 from emulators.slack import SlackEmulator

@@ -1,5 +1,7 @@
+"""``python -m birdhouse``: the ``birdhouse`` command, whose home is the composition root (``birdhouse_cli``)."""
+
 import sys
 
-from birdhouse.cli import main
+from birdhouse_cli.main import main
 
 sys.exit(main())

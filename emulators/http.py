@@ -138,6 +138,11 @@ class Emulator:
         with self._lock:
             self._faults.clear()
 
+    def faults(self) -> list[Fault]:
+        """The faults injected and not used up yet: a request that met a fault has arrived."""
+        with self._lock:
+            return list(self._faults)
+
     def _take_fault(self, path: str) -> Fault | None:
         with self._lock:
             for fault in self._faults:

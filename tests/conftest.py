@@ -6,16 +6,15 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 import pytest
 import redis
 
 from birdhouse import jobs
-from birdhouse.demo import CHANNELS, FOLLOWERS, MENTIONS, SUPPORT, environment
+from birdhouse_cli.demo import CHANNELS, FOLLOWERS, MENTIONS, SUPPORT, environment
 from birdhouse.redis_server import PrivateRedis, connect
 from birdhouse.settings import Settings
 from emulators.http import Serving
@@ -27,6 +26,9 @@ from workers.context import Context, install
 from workers.runner import run_worker
 
 from tests.isolation import OutsideReads
+
+if TYPE_CHECKING:
+    from tests.helpers import FakeClock
 
 OUTSIDE_READS = OutsideReads(Path(__file__).resolve().parents[1])
 
@@ -45,7 +47,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 ALICE, BOB, MALLORY = "U0ALICE", "U0BOB", "U0MALLORY"  # Alice and Bob are the social team; Mallory is not
 TEAM_GROUP = "S0SOCIAL"
-T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -93,28 +94,6 @@ def slack_emulator() -> Iterator[SlackEmulator]:
 def emulated_environment(x: XEmulator, slack: SlackEmulator, redis_url: str) -> dict[str, str]:
     """The demo's configuration (same channels), with the test team and a slow poll the tests drive themselves."""
     return {**environment(x, slack, redis_url), "BIRDHOUSE_TEAM": TEAM_GROUP, "BIRDHOUSE_POLL_INTERVAL": "60"}
-
-
-class FakeClock:
-    """A clock a test moves by hand (``advance``), for anything that waits on time: no sleeping."""
-
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-def eventually(condition: Callable[[], T], seconds: float = 3.0) -> T:
-    """``condition()`` once it is truthy: for what the app does after its ack (a response_url post, a Home tab)."""
-    deadline = time.monotonic() + seconds
-    while not (result := condition()) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert result, f"not so after {seconds} s"
-    return result
 
 
 class Stack:

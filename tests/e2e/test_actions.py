@@ -15,48 +15,11 @@ from birdhouse import jobs
 from birdhouse.store import EventLog
 from birdhouse.store.actions import ActionLedger, action_key
 from emulators.http import Fault
-from tests.conftest import ALICE, BOB, MALLORY, MENTIONS, SUPPORT, Stack, eventually
+from tests.conftest import ALICE, BOB, MALLORY, MENTIONS, SUPPORT, Stack
+from tests.helpers import buttons, card_for, click, current, eventually, events, notes_to, section
 
 
-# -- helpers -----------------------------------------------------------------------------------------
-def card_for(stack: Stack, text: str = "@acme my order 1234 never arrived",
-             username: str = "carol") -> tuple[dict, dict]:
-    """(the posted card, the X post) for a new mention, with the app served."""
-    author = stack.x.add_user(username, name=username.capitalize(), followers_count=300)
-    post = stack.x.post(author["id"], text)
-    stack.poll_mentions()
-    if stack.slack.request_url is None:
-        stack.serve_app()
-    card = next(m for m in stack.cards() if m["metadata"]["event_payload"]["tweet_id"] == post["id"])
-    return card, post
-
-
-def current(stack: Stack, card: dict) -> dict:
-    return stack.slack.message(MENTIONS, card["ts"])
-
-
-def section(message: dict, block_id: str) -> str:
-    return next((b["text"]["text"] for b in message["blocks"] if b.get("block_id") == block_id), "")
-
-
-def buttons(message: dict) -> dict[str, dict]:
-    (actions,) = [b for b in message["blocks"] if b["type"] == "actions"]
-    return {element["action_id"]: element for element in actions["elements"]}
-
-
-def click(stack: Stack, user: str, card: dict, action_id: str) -> None:
-    answer = stack.slack.click(user, MENTIONS, card["ts"], action_id)
-    assert answer.status == 200, answer.text
-
-
-def events(stack: Stack, kind: str) -> list:
-    return [event for event in EventLog(stack.redis).between(0, 2e10) if event.kind == kind]
-
-
-def notes_to(stack: Stack, user: str) -> list[str]:
-    return [ephemeral["text"] for ephemeral in stack.slack.ephemerals(user=user)]
-
-
+# -- helpers ---------------------------------------------------------------------------------------------
 def open_reply(stack: Stack, user: str, card: dict) -> dict:
     click(stack, user, card, "mention.reply")
     (view,) = [view for view in stack.slack.views.values() if view["callback_id"] == "mention.reply"]
@@ -381,7 +344,7 @@ def test_a_thank_you_in_the_thread_of_a_done_card_stays_in_the_thread(stack: Sta
 
 # -- the demo's scripted presses -------------------------------------------------------------------------
 def test_the_demo_can_script_a_reply_and_a_claim(stack: Stack):
-    from birdhouse.demo_actions import press
+    from birdhouse_cli.demo_actions import press
 
     card, post = card_for(stack)
 

@@ -9,7 +9,7 @@ import pytest
 from emulators.http import Serving
 from emulators.x import XEmulator
 from tests.conftest import ALICE, BOB, Stack
-from tests.e2e.test_actions import buttons, card_for, click, current, events, notes_to, section
+from tests.helpers import buttons, card_for, click, current, events, notes_to, section
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import subprocess
 import sys
 import urllib.request
 
-from tests.conftest import ALICE, MENTIONS, Stack, eventually
+from tests.conftest import ALICE, MENTIONS, Stack
+from tests.helpers import eventually
 
 
 def birdhouse(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd=None) -> subprocess.CompletedProcess:
@@ -109,14 +110,13 @@ def test_birdhouse_run_serves_slack_and_works_the_queues_in_one_command(stack: S
                                env={**environment, **stack.environment, "BIRDHOUSE_POLL_INTERVAL": "1"}, cwd=tmp_path,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        [card] = eventually(stack.cards, seconds=20)
+        [card] = eventually(stack.cards)
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).status == 200
         stack.slack.request_url = f"http://127.0.0.1:{port}/slack/events"
 
         assert stack.slack.click(ALICE, MENTIONS, card["ts"], "mention.claim").status == 200
 
-        eventually(lambda: "Claimed by <@U0ALICE>" in json.dumps(stack.slack.message(MENTIONS, card["ts"])),
-                   seconds=10)
+        eventually(lambda: "Claimed by <@U0ALICE>" in json.dumps(stack.slack.message(MENTIONS, card["ts"])))
         assert card["metadata"]["event_payload"]["tweet_id"] == post["id"]
     finally:
         process.terminate()

@@ -20,18 +20,11 @@ from emulators.http import Serving
 from emulators.slack import SlackEmulator
 from emulators.x import XEmulator
 from tests.conftest import ALICE, BOB, FOLLOWERS, MALLORY, MENTIONS, Stack, emulated_environment
+from tests.helpers import FakeClock, buttons, eventually
 from workers.scheduler import next_due
 
 FOLLOWERS_PATH = "/2/users/{}/followers"
 HOUR = 3600.0
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -48,7 +41,7 @@ def build(slack_emulator: SlackEmulator, redis_conn: redis.Redis, redis_url: str
         environment = {**emulated_environment(x, slack_emulator, redis_url), "BIRDHOUSE_DIGEST_PERIOD": "hourly",
                        "BIRDHOUSE_FOLLOWER_KEYWORDS": "coffee", **extra}
         system = Stack(x, slack_emulator, Settings.load(environ=environment, dotenv=None), redis_conn, environment)
-        system.ctx.clock = Clock()
+        system.ctx.clock = FakeClock(time.time())
         made.append((system, serving))
         return system
 
@@ -108,17 +101,6 @@ def digests(stack: Stack) -> list[dict]:
 
 def block(message: dict, block_id: str) -> dict:
     return next(b for b in message["blocks"] if b.get("block_id") == block_id)
-
-
-def buttons(message: dict) -> dict[str, dict]:
-    return {element["action_id"]: element for element in block(message, "follower_actions")["elements"]}
-
-
-def eventually(condition: Callable[[], object], seconds: float = 2.0) -> object:
-    deadline = time.monotonic() + seconds
-    while not (result := condition()) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return result
 
 
 def seeded(stack: Stack, existing: int = 0) -> None:

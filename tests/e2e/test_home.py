@@ -9,7 +9,8 @@ from birdhouse.store import Event
 from birdhouse.store.events import EventKind
 from emulators.slack.blockkit import validate_view
 from tests.blocktext import block_texts
-from tests.conftest import ALICE, BOB, Stack, eventually
+from tests.conftest import ALICE, BOB, Stack
+from tests.helpers import eventually
 from tests.e2e.test_stats import END, MINUTE, scripted_day
 
 DAY = 24 * 3600.0

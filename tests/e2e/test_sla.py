@@ -11,7 +11,8 @@ from birdhouse import business_hours
 from birdhouse.dashboard import window_stats
 from birdhouse.store import Event
 from birdhouse.store.events import EventKind
-from tests.conftest import ALICE, MENTIONS, SUPPORT, FakeClock, Stack
+from tests.conftest import ALICE, MENTIONS, SUPPORT, Stack
+from tests.helpers import FakeClock
 from workers.scheduler import Scheduler
 from workers.sla import CHECK, check_open_items
 

@@ -5,13 +5,13 @@ known times, as the action jobs write them)."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime
 
 from birdhouse.store import Event
 from birdhouse.store.events import EventKind
 from tests.blocktext import block_texts
-from tests.conftest import ALICE, BOB, MENTIONS, FakeClock, Stack, eventually
+from tests.conftest import ALICE, BOB, MENTIONS, Stack
+from tests.helpers import FakeClock, eventually
 
 MINUTE = 60.0
 END = datetime(2026, 11, 26, 18, 0, tzinfo=UTC).timestamp()
@@ -70,9 +70,8 @@ def scripted_day(stack: Stack) -> dict[str, str]:
 def command(stack: Stack, text: str, user: str = ALICE) -> dict:
     """Send ``/birdhouse text`` and return the ephemeral answer the user sees."""
     before = len(stack.slack.ephemerals(user=user))
-    started = time.monotonic()
     answer = stack.slack.slash_command(user, "/birdhouse", text, MENTIONS)
-    assert answer.status == 200 and time.monotonic() - started < 3.0
+    assert answer.status == 200  # the emulator, as Slack, gives up on an app that has not answered within 3 s
     return eventually(lambda: stack.slack.ephemerals(user=user)[before:])[-1]
 
 

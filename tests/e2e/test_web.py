@@ -15,7 +15,7 @@ import pytest
 from emulators.slack.interactions import sign
 from slackbot.app import create_app
 from tests.conftest import ALICE, MENTIONS, Stack
-from tests.e2e.test_actions import card_for, events
+from tests.helpers import card_for, events
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -18,23 +18,11 @@ from requests.adapters import HTTPAdapter
 
 from emulators.http import Emulator, Request, Response, Serving
 from emulators.x import XEmulator
+from tests.helpers import FakeClock
 from tests.specs import SPECS
 
 X_ORIGIN = "https://api.twitter.com/"
 T0 = 1_795_000_000.0  # 2026-11-17, after the 2026 access changes the emulator models
-
-
-class Clock:
-    """A settable clock, so rate-limit windows can pass without waiting."""
-
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class _ToEmulator(HTTPAdapter):
@@ -106,12 +94,12 @@ def x_openapi() -> dict[str, Any]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(T0)
 
 
 @pytest.fixture
-def x(clock: Clock) -> XEmulator:
+def x(clock: FakeClock) -> XEmulator:
     return XEmulator(brand_username="birdhouse", clock=clock)
 
 

@@ -12,7 +12,8 @@ import tweepy
 
 from emulators.http import Fault
 from emulators.x import TrafficSource, XEmulator
-from tests.emulators.conftest import T0, Clock, tweepy_client
+from tests.emulators.conftest import T0, tweepy_client
+from tests.helpers import FakeClock
 
 
 def raw(client: tweepy.Client, method: str, route: str, **kwargs: object) -> requests.Response:
@@ -319,7 +320,7 @@ def test_traffic_over_the_control_api_reaches_the_v2_api(x, x_url, client):
 def test_traffic_mix_is_seeded_and_covers_what_triage_must_handle():
     texts = []
     for _ in range(2):
-        x = XEmulator(clock=Clock())
+        x = XEmulator(clock=FakeClock(T0))
         source = TrafficSource(x, seed=3)
         texts.append([source.mention()["text"] for _ in range(150)])
         kinds = [source.follower() for _ in range(40)]

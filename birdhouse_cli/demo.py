@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 
-from birdhouse.demo_actions import press
+from birdhouse_cli.demo_actions import press
 from birdhouse.redis_server import PrivateRedis, connect
 from birdhouse.settings import Settings
 from emulators.http import Serving

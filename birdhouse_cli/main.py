@@ -108,7 +108,7 @@ def cmd_triage(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from birdhouse.demo import run_demo
+    from birdhouse_cli.demo import run_demo
 
     return run_demo(rate_per_minute=args.rate, duration=args.duration)
 
