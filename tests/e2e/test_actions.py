@@ -355,3 +355,21 @@ def test_the_demo_can_script_a_reply_and_a_claim(stack: Stack):
     assert "Someone from the team is on it" in brand_replies(stack)[0]["text"]
     assert "Claimed by <@U0BOB>" in section(current(stack, card), "status")
     assert press(stack.slack, BOB, MENTIONS, "claim") is None  # nothing left to claim
+
+
+# -- card updates ---------------------------------------------------------------------------------------------
+def test_an_update_never_waits_for_another_and_the_last_state_is_shown(stack: Stack):
+    from birdhouse.store import Lease
+    from workers.cards import update_card
+    from workers.mention_cards import MENTION_CARDS
+
+    card, post = card_for(stack)
+    other = Lease(stack.redis, f"render:mention:{post['id']}", 10.0)
+    assert other.acquire()  # another worker is rendering this card right now
+    click(stack, ALICE, card, "mention.claim")
+
+    assert update_card(stack.ctx, MENTION_CARDS, post["id"]) == {"updated": card["ts"], "rendered": 0}
+    assert "Claimed by" not in section(current(stack, card), "status")
+    other.release()  # the other worker finishes; the next update shows the claim
+    assert update_card(stack.ctx, MENTION_CARDS, post["id"])["rendered"] == 1
+    assert "Claimed by <@U0ALICE>" in section(current(stack, card), "status")
