@@ -1,7 +1,7 @@
 """Every Redis key Birdhouse uses, one module per concept. Keys all start with ``bh:``.
 
-Store classes are thin: each method is one or a few Redis commands, atomic where it matters
-(``SET NX`` for "first one wins", ``MULTI`` for a record and its indexes).
+Store classes are thin (``base.Store``: a connection or a pipeline): each method is one or a few Redis commands,
+atomic where it matters (``SET NX`` for "first one wins", ``MULTI`` for a record and its indexes).
 """
 
 from birdhouse.store.events import Event, EventLog

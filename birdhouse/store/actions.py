@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+
 from birdhouse.defaults import CARD_RETENTION_SECONDS
 from birdhouse.models import Mark
+from birdhouse.store.base import Store
 
 
 QUEUED, ATTEMPTING, DONE = "queued", "attempting", "done"
@@ -44,10 +46,7 @@ class Begun:
     outcome: dict[str, Any] | None = None
 
 
-class ActionLedger:
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
-
+class ActionLedger(Store):
     @staticmethod
     def _key(action_key: str) -> str:
         return f"bh:action:{action_key}"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import redis
+from birdhouse.store.base import Store
 
 
-class Brand:
+class Brand(Store):
     KEY = "bh:x:brand"
 
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
 
     def x_user_id(self) -> str | None:
         raw = self.connection.get(self.KEY)

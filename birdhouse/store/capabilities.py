@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import redis
 from birdhouse.defaults import REMEMBER_SECONDS
+from birdhouse.store.base import Store
+
 
 LIKE = "like"
 FOLLOW = "follow"
@@ -25,10 +26,7 @@ class XAccess:
     follow: bool = True
 
 
-class Capabilities:
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
-
+class Capabilities(Store):
     @staticmethod
     def _key(name: str) -> str:
         return f"bh:x:capability:{name}:missing"

@@ -3,15 +3,11 @@ renders the card, so no update waits for another and the last one always shows t
 
 from __future__ import annotations
 
-import redis
-
 from birdhouse.defaults import REMEMBER_SECONDS
+from birdhouse.store.base import Store
 
 
-class PendingUpdates:
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
-
+class PendingUpdates(Store):
     @staticmethod
     def _key(kind: str, subject_id: str) -> str:
         return f"bh:card:{kind}:{subject_id}:pending"

@@ -16,8 +16,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import redis
+
 from birdhouse.defaults import CARD_RETENTION_SECONDS
 from birdhouse.models import Mark
+from birdhouse.store.base import Store
 from birdhouse.store.follows import Follows
 
 OPEN, DONE, DISMISSED = "open", "done", "dismissed"
@@ -76,10 +78,7 @@ def _mark(raw: bytes | None) -> Mark | None:
     return Mark(**json.loads(raw)) if raw else None
 
 
-class CardStore:
-    def __init__(self, connection: redis.Redis | redis.client.Pipeline) -> None:
-        self.connection = connection
-
+class CardStore(Store):
     @staticmethod
     def _key(mention_id: str) -> str:
         return f"bh:mention:{mention_id}:state"
@@ -135,11 +134,9 @@ class CardStore:
         self.connection.hset(self._key(mention_id), f"refused:{action}", json.dumps(user))
 
 
-class Threads:
+class Threads(Store):
     """Which card a mention belongs under: the one its conversation started, or the one the brand answered."""
 
-    def __init__(self, connection: redis.Redis | redis.client.Pipeline) -> None:
-        self.connection = connection
 
     def note_card_conversation(self, conversation_id: str, mention_id: str) -> None:
         """The first card of a conversation is its card; later mentions in it go to that card's thread."""

@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-import redis
+from birdhouse.store.base import Store
+
 
 class EventKind(StrEnum):
     """Every kind of event Birdhouse writes. Readers must skip kinds they do not know, so new ones can be added
@@ -46,11 +47,9 @@ class Event:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-class EventLog:
+class EventLog(Store):
     KEY = "bh:events"
 
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
 
     def record(self, event: Event) -> Event:
         self.connection.zadd(self.KEY, {json.dumps(asdict(event), sort_keys=True): event.at})

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import redis
-
 from birdhouse.defaults import CARD_RETENTION_SECONDS
 from birdhouse.models import Follower, Mark
+from birdhouse.store.base import Store
 from birdhouse.store.follows import Follows
 from birdhouse.store.mentions import CardRef
+
 
 FRONTIER_SIZE = 5_000  # ~5,000 ids × ~60 bytes: about 300 KB, for an audience of any size
 # A follower is announced at most once in CARD_RETENTION_SECONDS, even if they refollow.
@@ -41,14 +41,12 @@ class FollowerState:
     dismissed_by: str | None = None
 
 
-class FollowerStore:
+class FollowerStore(Store):
     FRONTIER = "bh:followers:frontier"  # zset: follower id -> when first seen (ties broken by page order)
     SEEDED = "bh:followers:seeded"  # set once the first run recorded the existing audience
     UNPOSTED = "bh:followers:unposted"  # set: notable followers whose card is not in Slack yet
     PERIODS = "bh:followers:periods"  # set: digest periods with tallies not yet posted
 
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
 
     @staticmethod
     def _key(user_id: str) -> str:

@@ -6,16 +6,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-import redis
-
 from birdhouse.models import Mark
+from birdhouse.store.base import Store
 
 
-class Follows:
+class Follows(Store):
     """Works on a pipeline too, so a follow is recorded with its event."""
 
-    def __init__(self, connection: redis.Redis | redis.client.Pipeline) -> None:
-        self.connection = connection
 
     @staticmethod
     def _key(x_user_id: str) -> str:

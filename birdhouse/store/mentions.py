@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import redis
 
 from birdhouse.models import Mention
+from birdhouse.store.base import Store
 
 
 _ADD = """
@@ -35,13 +36,11 @@ class CardRef:
         connection.hset(key, mapping={"channel": self.channel, "ts": self.ts})
 
 
-class MentionStore:
+class MentionStore(Store):
     SINCE_ID = "bh:mentions:since_id"
     WATCHING_SINCE = "bh:mentions:watching_since"  # when the first poll ran: later ones read from there
     UNPOSTED = "bh:mentions:unposted"  # set: stored mentions whose card is not in Slack yet
 
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
 
     @staticmethod
     def _key(mention_id: str) -> str:

@@ -7,15 +7,11 @@ rather than risk sending it twice.
 
 from __future__ import annotations
 
-import redis
 from birdhouse.defaults import STATS_RETENTION_SECONDS
+from birdhouse.store.base import Store
 
 
-
-class Once:
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
-
+class Once(Store):
     @staticmethod
     def _key(what: str) -> str:
         return f"bh:once:{what}"

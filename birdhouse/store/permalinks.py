@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import redis
-
 from birdhouse.defaults import CARD_RETENTION_SECONDS
+from birdhouse.store.base import Store
 from birdhouse.store.mentions import CardRef
 
 
-
-class PermalinkStore:
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
-
+class PermalinkStore(Store):
     @staticmethod
     def _key(card: CardRef) -> str:
         return f"bh:card:{card.channel}:{card.ts}:permalink"

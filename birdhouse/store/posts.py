@@ -3,15 +3,11 @@ posting again), and the messages the SLA posted for each item and threshold."""
 
 from __future__ import annotations
 
-import redis
-
 from birdhouse.defaults import REMEMBER_SECONDS, STATS_RETENTION_SECONDS
+from birdhouse.store.base import Store
 
 
-class PostAttempts:
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
-
+class PostAttempts(Store):
     @staticmethod
     def _key(subject: str) -> str:
         return f"bh:posting:{subject}"
@@ -27,11 +23,9 @@ class PostAttempts:
         self.connection.delete(self._key(subject))
 
 
-class SlaPosts:
+class SlaPosts(Store):
     """Works on a pipeline too, so a post is recorded together with its event."""
 
-    def __init__(self, connection: redis.Redis | redis.client.Pipeline) -> None:
-        self.connection = connection
 
     @staticmethod
     def _key(mention_id: str, threshold: str) -> str:

@@ -3,13 +3,10 @@ while at most."""
 
 from __future__ import annotations
 
-import redis
+from birdhouse.store.base import Store
 
 
-class QueuedMarks:
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
-
+class QueuedMarks(Store):
     def mark(self, job_id: str, seconds: int) -> bool:
         """True when ``job_id`` was not marked in the last ``seconds``; marks it."""
         return bool(self.connection.set(f"bh:queued:{job_id}", 1, nx=True, ex=seconds))

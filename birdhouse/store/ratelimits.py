@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-import redis
+from birdhouse.store.base import Store
 
 
 @dataclass(frozen=True)
@@ -23,11 +23,9 @@ class RateLimit:
             return None
 
 
-class RateLimitStore:
+class RateLimitStore(Store):
     KEY = "bh:x:ratelimits"
 
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
 
     def record(self, endpoint: str, rate_limit: RateLimit) -> None:
         self.connection.hset(self.KEY, endpoint, json.dumps(asdict(rate_limit)))

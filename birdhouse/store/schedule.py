@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import redis
 
+from birdhouse.store.base import Store
+
 # Claim when due (or never scheduled): move the due time to the fallback and report success.
 _CLAIM = """
 local due = redis.call('zscore', KEYS[1], ARGV[1])
@@ -13,11 +15,9 @@ return 1
 """
 
 
-class Schedule:
+class Schedule(Store):
     KEY = "bh:schedule"
 
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
 
     def claim(self, name: str, now: float, fallback_at: float) -> bool:
         """True for the one caller that finds ``name`` due at ``now``; its next due time becomes ``fallback_at``."""

@@ -10,19 +10,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import redis
-
 from birdhouse.defaults import SEEN_RETENTION_SECONDS, STATS_RETENTION_SECONDS
+from birdhouse.store.base import Store
 
 
 def utc_day(at: float) -> str:
     return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d")
 
 
-class UsageStore:
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
-
+class UsageStore(Store):
     def record(self, endpoint: str, item_ids: list[str], at: float) -> None:
         day = utc_day(at)
         key, seen = f"bh:x:usage:{day}", f"bh:x:usage:{day}:seen:{endpoint}"

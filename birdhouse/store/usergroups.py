@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import json
 
-import redis
+from birdhouse.store.base import Store
 
 
-class UserGroups:
-    def __init__(self, connection: redis.Redis) -> None:
-        self.connection = connection
-
+class UserGroups(Store):
     @staticmethod
     def _key(group: str) -> str:
         return f"bh:slack:usergroup:{group}"
