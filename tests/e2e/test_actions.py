@@ -34,6 +34,17 @@ def brand_replies(stack: Stack) -> list[dict]:
     return stack.x.posts_by_brand
 
 
+def answered_and_done(stack: Stack) -> tuple[dict, dict, dict]:
+    """(card, X post, the brand's reply) for a mention Alice answered and marked Done."""
+    card, post = card_for(stack)
+    view = open_reply(stack, ALICE, card)
+    stack.slack.submit_view(ALICE, view["id"], reply_values("Sorry! It is on its way."))
+    stack.work()
+    click(stack, ALICE, card, "mention.done")
+    [brand_reply] = brand_replies(stack)
+    return card, post, brand_reply
+
+
 # -- reply ---------------------------------------------------------------------------------------------
 def test_reply_posts_on_x_as_an_answer_and_the_card_shows_who_what_and_a_link(stack: Stack):
     card, post = card_for(stack)
@@ -305,12 +316,7 @@ def test_the_authors_answer_to_the_brand_reply_lands_in_the_cards_thread(stack: 
 
 
 def test_a_complaint_in_the_thread_of_a_done_card_comes_back_to_the_channel_and_the_queue(stack: Stack):
-    card, post = card_for(stack)
-    view = open_reply(stack, ALICE, card)
-    stack.slack.submit_view(ALICE, view["id"], reply_values("Sorry! It is on its way."))
-    stack.work()
-    click(stack, ALICE, card, "mention.done")
-    [brand_reply] = brand_replies(stack)
+    card, post, brand_reply = answered_and_done(stack)
 
     stack.x.post(post["author_id"], "@acme ok but why does it take so long, it's been 3 weeks",
                  in_reply_to_tweet_id=brand_reply["id"])
@@ -327,12 +333,7 @@ def test_a_complaint_in_the_thread_of_a_done_card_comes_back_to_the_channel_and_
 
 
 def test_a_thank_you_in_the_thread_of_a_done_card_stays_in_the_thread(stack: Stack):
-    card, post = card_for(stack)
-    view = open_reply(stack, ALICE, card)
-    stack.slack.submit_view(ALICE, view["id"], reply_values("Sorry! It is on its way."))
-    stack.work()
-    click(stack, ALICE, card, "mention.done")
-    [brand_reply] = brand_replies(stack)
+    card, post, brand_reply = answered_and_done(stack)
 
     stack.x.post(post["author_id"], "@acme got it, thank you so much!", in_reply_to_tweet_id=brand_reply["id"])
     stack.poll_mentions()
