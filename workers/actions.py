@@ -40,7 +40,6 @@ RESULT_WORDS: tuple[tuple[type[errors.XError], str], ...] = (
     (errors.XNotEnrolled, "not_enrolled"), (errors.XRateLimited, "rate_limited"), (errors.XDuplicate, "duplicate"),
     (errors.XForbidden, "forbidden"), (errors.XNotFound, "not_found"), (errors.XUnavailable, "unavailable"),
     (errors.XUnauthorized, "unauthorized"), (errors.XInvalidRequest, "invalid"))
-VERBS = {EventKind.VIP_LIST: "add them to the VIP list"}  # notices.VERBS names the mention card's actions
 
 
 def result_word(exc: errors.XError) -> str:
@@ -83,7 +82,7 @@ def _act_once(ctx: Context, *, key: str, kind: EventKind, card: tuple[CardKind, 
             EventLog(pipe).record(Event(kind, at=now, mention_id=mention_id, user=user, result=word, data=data))
             ActionLedger(pipe).release(key)  # nothing happened on X: the next press may try again
             pipe.execute()
-        tell(ctx, *card, user, notices.x_error(VERBS.get(kind, kind), exc))
+        tell(ctx, *card, user, notices.x_error(kind, exc))
         _refresh(ctx, *card)
         return word
     with ctx.redis.pipeline() as pipe:

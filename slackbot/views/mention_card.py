@@ -14,6 +14,7 @@ from birdhouse.defaults import SECTION_TEXT_LIMIT
 from birdhouse.models import Author, Mention
 from birdhouse.store.capabilities import XAccess
 from birdhouse.store.cards import DISMISSED, DONE, CardState
+from birdhouse.store.events import EventKind
 from slackbot.views import mrkdwn
 from slackbot.views.buttons import button, follow_back_button, like_button
 
@@ -31,9 +32,9 @@ CLAIM, UNCLAIM, DONE_ACTION, DISMISS, REOPEN = ("mention.claim", "mention.unclai
                                                 "mention.dismiss", "mention.reopen")
 CLOSED_LABELS = {DONE: ":white_check_mark: Done", DISMISSED: ":wastebasket: Dismissed (noise/spam)"}
 REFUSED_NOTES = {
-    "like": "Liking through the API is not in this X access level (X answered 403 client-not-enrolled; "
+    EventKind.LIKE: "Liking through the API is not in this X access level (X answered 403 client-not-enrolled; "
             "self-serve tiers lost it in April 2026): use *Like on x.com*.",
-    "follow_back": "Following through the API is not in this X access level (X answered 403 "
+    EventKind.FOLLOW_BACK: "Following through the API is not in this X access level (X answered 403 "
                    "client-not-enrolled; self-serve tiers lost it in April 2026): use *Follow on x.com*.",
 }
 VERIFIED_MARKS = {"blue": ":large_blue_circle: verified", "business": ":large_yellow_circle: business",

@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from birdhouse import errors
+from birdhouse.store.events import EventKind
 from slackbot.views import mrkdwn
 
-VERBS = {"reply": "post your reply", "like": "like the post", "follow_back": "follow the author",
-         "escalate": "escalate"}
+VERBS = {EventKind.REPLY: "post your reply", EventKind.LIKE: "like the post",
+         EventKind.FOLLOW_BACK: "follow the author",
+         EventKind.ESCALATE: "escalate", EventKind.VIP_LIST: "add them to the VIP list"}
 
 
 def x_error(action: str, exc: errors.XError) -> str:
