@@ -5,7 +5,8 @@ A webhook is valid once it has answered a CRC challenge: a GET with ``crc_token`
 register a URL that fails it, and a registered one that fails a later check (``PUT /2/webhooks/{id}``)
 is marked invalid and gets nothing until it passes again. Deliveries are POSTs of the event's JSON,
 signed in ``x-twitter-webhooks-signature`` the same way over the raw body; they leave from one
-background thread, in order, so publishing never waits on the app.
+background thread, in order, so publishing never waits on the app. A failed delivery is not retried
+(the spec says nothing of retries): a replay is how an app gets it again.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class Webhooks:
         self._outbox: queue.Queue[Delivery] = queue.Queue()
         self._idle = threading.Condition(self._lock)
         self._pending = 0
-        threading.Thread(target=self._send_forever, name="XWebhooks", daemon=True).start()
+        self._sender: threading.Thread | None = None  # started by the first delivery
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._clock(), timezone.utc)
@@ -135,6 +136,9 @@ class Webhooks:
             delivery = Delivery(webhook_id, body or json.dumps(event).encode(), self._now(), replay_job)
             self.deliveries.append(delivery)
             self._pending += 1
+            if self._sender is None:
+                self._sender = threading.Thread(target=self._send_forever, name="XWebhooks", daemon=True)
+                self._sender.start()
         self._outbox.put(delivery)
 
     def _send_forever(self) -> None:
