@@ -13,7 +13,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -43,7 +43,7 @@ class Request:
 @dataclass
 class Response:
     status: int = 200
-    body: Any = None  # JSON-serialisable, or bytes sent as they are
+    body: Any = None  # JSON-serialisable, bytes sent as they are, or an iterator of bytes streamed (chunked)
     headers: dict[str, str] = field(default_factory=dict)
 
     def encoded(self) -> bytes:
@@ -223,6 +223,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except FaultResponse as fault:
             response = fault.response
         self.emulator.log(request, response.status)
+        if isinstance(response.body, Iterator):
+            self._stream(response)
+            return
         payload = response.encoded()
         self.send_response(response.status)
         headers = {"Content-Type": "application/json; charset=utf-8", **response.headers}
@@ -231,6 +234,26 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+    def _stream(self, response: Response) -> None:
+        """One long chunked answer, a chunk per item, until the iterator ends (or raises DropConnection to
+        end it without the closing chunk, as a broken connection does)."""
+        self.close_connection = True
+        self.send_response(response.status)
+        for name, value in {"Content-Type": "application/json; charset=utf-8", **response.headers}.items():
+            self.send_header(name, value)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            for chunk in response.body:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            self.wfile.write(b"0\r\n\r\n")
+        except DropConnection:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # the client went away
+        finally:
+            response.body.close()  # runs the stream's own clean-up, however it ended
 
     do_GET = do_POST = do_PUT = do_DELETE = _handle
 

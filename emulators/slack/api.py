@@ -36,16 +36,23 @@ class Method:
     errors: frozenset[str]
     json_input: bool
     run: Callable[[WebAPI, Args], dict[str, Any]]
+    token: str  # "bot" (xoxb-) or "app" (the app-level xapp- token)
 
 
 METHODS: dict[str, Method] = {}
 
 
 def method(
-    name: str, *, tier: str, required: tuple[str, ...] = (), errors: tuple[str, ...] = (), json_input: bool = True
+    name: str,
+    *,
+    tier: str,
+    required: tuple[str, ...] = (),
+    errors: tuple[str, ...] = (),
+    json_input: bool = True,
+    token: str = "bot",
 ) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
     def register(run: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-        METHODS[name] = Method(name, tier, required, frozenset(errors), json_input, run)
+        METHODS[name] = Method(name, tier, required, frozenset(errors), json_input, run, token)
         return run
 
     return register
@@ -97,10 +104,20 @@ class Args:
 
 
 class WebAPI:
-    def __init__(self, workspace: Workspace, *, bot_token: str, limiter: RateLimiter) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        bot_token: str,
+        limiter: RateLimiter,
+        app_token: str,
+        open_connection: Callable[[], str],
+    ) -> None:
         self.ws = workspace
         self.bot_token = bot_token
+        self.app_token = app_token
         self.limiter = limiter
+        self.open_connection = open_connection  # a Socket Mode URL, for apps.connections.open
 
     def handle(self, request: Request) -> Response:
         spec = METHODS.get(request.params["method"])
@@ -108,7 +125,7 @@ class WebAPI:
             return Response(404, {"ok": False, "error": "unknown_method", "req_method": request.params["method"]})
         try:
             args = self._arguments(request, spec)
-            self._authenticate(request, args)
+            self._authenticate(request, args, spec)
             wait = self.limiter.retry_after(spec.name, args.text("channel"))
             if wait:
                 raise SlackError("ratelimited", status=429, headers={"Retry-After": str(wait)})
@@ -140,12 +157,18 @@ class WebAPI:
             values.update(request.form())
         return Args(values)
 
-    def _authenticate(self, request: Request, args: Args) -> None:
+    def _authenticate(self, request: Request, args: Args, spec: Method) -> None:
         header = request.headers.get("authorization", "")
         token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else args.text("token")
+        if not token and spec.token == "app":
+            raise SlackError("missing_args")  # apps.connections.open's reference names its own code for this
         if not token:
             raise SlackError("not_authed")
-        if token != self.bot_token:
+        tokens = {"bot": self.bot_token, "app": self.app_token}
+        if token != tokens[spec.token] and token in tokens.values():
+            # A valid token of the other kind (a bot token for Socket Mode, or the reverse) is refused by type.
+            raise SlackError("not_allowed_token_type")
+        if token != tokens[spec.token]:
             raise SlackError("invalid_auth")
 
     def _user(self) -> str:
@@ -165,6 +188,16 @@ class WebAPI:
             "app_id": self.ws.app_id,
             "is_enterprise_install": False,
         }
+
+    # -- Socket Mode -----------------------------------------------------------------------------
+    @method(
+        "apps.connections.open",
+        tier="t3",
+        token="app",
+        errors=("forbidden_team", "insecure_request", "internal_error", "invalid_auth", "missing_args"),
+    )
+    def apps_connections_open(self, args: Args) -> dict[str, Any]:
+        return {"url": self.open_connection()}
 
     # -- chat ------------------------------------------------------------------------------------
     @method(

@@ -17,6 +17,7 @@ from emulators.slack.api import METHODS, WebAPI
 from emulators.slack.errors import SlackError
 from emulators.slack.interactions import AppResponse, Interactions
 from emulators.slack.ratelimit import Policy, RateLimiter
+from emulators.slack.socket_mode import SocketMode
 from emulators.slack.state import MessageListener, Workspace
 
 
@@ -31,6 +32,7 @@ class SlackEmulator(Emulator):
         *,
         team_domain: str = "birdhouse",
         bot_name: str = "birdhouse",
+        app_token: str = "xapp-1-A0BIRDHSE-1-emulator",
     ) -> None:
         super().__init__()
         self.bot_token = bot_token
@@ -45,7 +47,10 @@ class SlackEmulator(Emulator):
         )
         self.workspace.add_user(bot_user_id, bot_name, is_bot=True)
         self.limiter = RateLimiter({name: spec.tier for name, spec in METHODS.items()}, clock)
-        self.api = WebAPI(self.workspace, bot_token=bot_token, limiter=self.limiter)
+        self.app_token = app_token
+        self.socket_mode = SocketMode(app_token=app_token, app_id=self.workspace.app_id)
+        self.api = WebAPI(self.workspace, bot_token=bot_token, limiter=self.limiter, app_token=app_token,
+                          open_connection=self.socket_mode.open_url)
         self.interactions = Interactions(self.workspace, signing_secret=signing_secret, base_url=self._base_url)
         # The emulator's own base URL, which response_urls start with. Set it (``s.url = serving.start()``)
         # or use serve(); failing both, the Host of the first request teaches it.
@@ -61,6 +66,11 @@ class SlackEmulator(Emulator):
         self.route("POST", "/_emulator/slack/command", self._http_command)
         self.route("POST", "/_emulator/slack/submit", self._http_submit)
         self.route("POST", "/_emulator/slack/home", self._http_home)
+        self.route("PUT", "/_emulator/slack/delivery", self._http_delivery)
+        self.route("GET", "/_emulator/slack/socket_mode", self._http_socket_mode)
+        self.route("POST", "/_emulator/slack/socket_mode/disconnect", self._http_socket_disconnect)
+        self.route("POST", "/_emulator/slack/socket_mode/drop", self._http_socket_drop)
+        self.route("POST", "/_emulator/slack/socket_mode/ping", self._http_socket_ping)
 
     def dispatch(self, request: Request) -> Response:
         if self.url is None and "host" in request.headers:
@@ -72,6 +82,25 @@ class SlackEmulator(Emulator):
         serving = Serving(self, host, port)
         self.url = serving.start()
         return serving
+
+    def close(self) -> None:
+        """Stops the Socket Mode server and its connections; the HTTP side stops with its ``Serving``."""
+        self.socket_mode.stop()
+
+    # -- how Slack reaches the app -----------------------------------------------------------------
+    DELIVERY_MODES = ("http", "socket_mode")
+
+    @property
+    def delivery(self) -> str:
+        """"http": interactions are POSTed to request_url; "socket_mode": sent as envelopes to the app's
+        Socket Mode connections."""
+        return "http" if self.interactions.transport is None else "socket_mode"
+
+    @delivery.setter
+    def delivery(self, mode: str) -> None:
+        if mode not in self.DELIVERY_MODES:
+            raise ValueError(f"delivery must be one of {self.DELIVERY_MODES}, not {mode!r}")
+        self.interactions.transport = self.socket_mode.deliver if mode == "socket_mode" else None
 
     def _base_url(self) -> str:
         if self.url is None:
@@ -253,6 +282,33 @@ class SlackEmulator(Emulator):
     def _http_home(self, request: Request) -> Response:
         body = request.json() or {}
         return _control(lambda: self.open_home(body["user"]))
+
+
+    def _http_delivery(self, request: Request) -> Response:
+        body = request.json() or {}
+
+        def switch() -> dict[str, Any]:
+            self.delivery = body["mode"]
+            if "ack_timeout" in body:
+                self.socket_mode.ack_timeout = float(body["ack_timeout"])
+            return {"mode": self.delivery, "ack_timeout": self.socket_mode.ack_timeout}
+
+        return _control(switch)
+
+    def _http_socket_mode(self, request: Request) -> Response:
+        return Response(200, self.socket_mode.record())
+
+    def _http_socket_disconnect(self, request: Request) -> Response:
+        body = request.json() or {}
+        return _control(lambda: {"told": self.socket_mode.disconnect(body["reason"], body.get("connection"))})
+
+    def _http_socket_drop(self, request: Request) -> Response:
+        body = request.json() or {}
+        return Response(200, {"dropped": self.socket_mode.drop(body.get("connection"))})
+
+    def _http_socket_ping(self, request: Request) -> Response:
+        body = request.json() or {}
+        return Response(200, {"sent": self.socket_mode.ping(body.get("connection"))})
 
 
 def _control(operation: Callable[[], Any]) -> Response:

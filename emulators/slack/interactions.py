@@ -70,6 +70,8 @@ class Interactions:
         self.signing_secret = signing_secret
         self.base_url = base_url
         self.request_url: str | None = None
+        # Set, it carries deliveries instead of HTTP (Socket Mode): ``transport(raw_body, content_type)``.
+        self.transport: Callable[[bytes, str], AppResponse] | None = None
 
     # -- transport -------------------------------------------------------------------------------
     def deliver(
@@ -82,6 +84,8 @@ class Interactions:
         retry_num: int | None = None,
         retry_reason: str | None = None,
     ) -> AppResponse:
+        if self.transport is not None:
+            return self.transport(raw_body, content_type)  # no signature, no retry headers: the token is the trust
         if not self.request_url:
             raise RuntimeError("set SlackEmulator.request_url to the app's /slack/events URL first")
         stamp = str(timestamp if timestamp is not None else int(self.ws.clock()))

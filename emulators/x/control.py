@@ -41,6 +41,24 @@ def register(x: XEmulator) -> None:
     def state(request: Request) -> Response:
         return Response(200, x.state())
 
+    def activity(request: Request) -> Response:
+        return Response(200, x.activity_state())
+
+    def configure_stream(request: Request) -> Response:
+        x.activity.streams.keepalive_seconds = float(request.json()["keepalive_seconds"])
+        return Response(200, {"keepalive_seconds": x.activity.streams.keepalive_seconds})
+
+    def disconnect_stream(request: Request) -> Response:
+        abrupt = bool((request.json() or {}).get("abrupt", False))
+        return Response(200, {"disconnected": x.activity.streams.disconnect(abrupt=abrupt)})
+
+    def check_webhook(request: Request) -> Response:
+        return Response(200, {"valid": x.activity.webhooks.check(request.params["webhook_id"])})
+
+    x.route("GET", f"{PREFIX}/activity", scripted(activity))
+    x.route("PUT", f"{PREFIX}/stream", scripted(configure_stream))
+    x.route("POST", f"{PREFIX}/stream/disconnect", scripted(disconnect_stream))
+    x.route("POST", f"{PREFIX}/webhooks/{{webhook_id}}/crc", scripted(check_webhook))
     x.route("POST", f"{PREFIX}/users", scripted(add_user))
     x.route("POST", f"{PREFIX}/posts", scripted(add_post))
     x.route("POST", f"{PREFIX}/followers", scripted(add_follower))

@@ -15,6 +15,7 @@ from typing import Any
 
 from emulators.http import Emulator, Request, Response
 from emulators.x import control, errors, fields
+from emulators.x.activity import Activity
 from emulators.x.auth import Credentials, authenticate
 from emulators.x.ratelimit import RateLimiter
 from emulators.x.routes import V2, Endpoint
@@ -45,7 +46,10 @@ class XEmulator(Emulator):
         self._limits = RateLimiter(clock)
         self._forbidden = set(_NOT_IN_SELF_SERVE) if access == "self-serve" else set()
         self._items_read: Counter[str] = Counter()
-        for endpoint in V2(self._world, self._brand, self_serve=access == "self-serve").endpoints():
+        self.activity = Activity(self._world, consumer_secret=self.credentials.api_secret,
+                                 self_serve=access == "self-serve")
+        endpoints = V2(self._world, self._brand, self_serve=access == "self-serve").endpoints()
+        for endpoint in [*endpoints, *self.activity.endpoints()]:
             self.route(endpoint.method, endpoint.pattern, self._gated(endpoint))
         control.register(self)
 
@@ -153,6 +157,20 @@ class XEmulator(Emulator):
         """Items served in ``data`` by GETs of ``endpoint`` (all endpoints when None): what reads would cost."""
         with self._lock:
             return self._items_read[endpoint] if endpoint else sum(self._items_read.values())
+
+    def activity_state(self) -> dict[str, Any]:
+        """Subscriptions, stream connections, webhooks and what was delivered to them."""
+        with self._world.lock:
+            hooks = self.activity.webhooks
+            return {
+                "subscriptions": [s.json() for s in self.activity.subscriptions.values()],
+                "events": len(self.activity.events),
+                "stream_connections": self.activity.streams.open_count(),
+                "webhooks": [hook.config() for hook in hooks.hooks.values()],
+                "deliveries": [{"webhook_id": d.webhook_id, "status": d.status, "replay_job": d.replay_job,
+                                "event": d.event()} for d in hooks.deliveries],
+                "crc_checks": [{"url": url, "passed": passed} for url, passed in hooks.crc_checks],
+            }
 
     def state(self) -> dict[str, Any]:
         with self._world.lock:

@@ -55,6 +55,27 @@ def unsupported_authentication() -> XError:
     })
 
 
+def app_only_endpoint() -> XError:
+    """A user token on an endpoint that takes only the app's bearer token (the streams, subscription edits)."""
+    return XError(403, {
+        "title": "Unsupported Authentication",
+        "detail": "Authenticating with OAuth 1.0a User Context is forbidden for this endpoint.  "
+                  "Supported authentication types are [OAuth 2.0 Application-Only].",
+        "type": PROBLEMS + "unsupported-authentication",
+        "status": 403,
+    })
+
+
+def too_many_connections() -> XError:
+    """A second stream connection while one is open: X's streams allow one per app."""
+    return XError(429, {
+        "title": "ConnectionException",
+        "detail": "This stream is currently at the maximum allowed connection limit.",
+        "connection_issue": "TooManyConnections",
+        "type": PROBLEMS + "streaming-connection",
+    })
+
+
 def client_not_enrolled(client_id: str) -> XError:
     """What an app gets for an endpoint its access level does not include (no ``status`` key, as X)."""
     return XError(403, {

@@ -31,6 +31,10 @@ DEFAULT_LIMITS = {
     "likes": Limit(user=50, app=50),
     "follows": Limit(user=50, app=50),
     "list_members": Limit(user=300, app=300),
+    # The Activity API and webhooks: neither the spec nor the README gives figures; modest stand-ins.
+    "activity_subscriptions": Limit(user=50, app=50),
+    "activity_stream": Limit(user=50, app=50),
+    "webhooks": Limit(user=50, app=50),
 }
 
 

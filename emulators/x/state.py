@@ -85,6 +85,13 @@ class World:
         self.likes: dict[str, set[str]] = {}  # user id -> liked post ids
         self.following: dict[str, set[str]] = {}  # user id -> followed user ids
         self.lists: dict[str, BrandList] = {}
+        # Told of every new post ("post", Post) and follow ("follow", (follower, followee)), under the lock:
+        # what the Activity API turns into events. Listeners must not block.
+        self.listeners: list[Callable[[str, object], None]] = []
+
+    def _tell(self, kind: str, subject: object) -> None:
+        for listener in self.listeners:
+            listener(kind, subject)
 
     def new_id(self, at: datetime) -> str:
         with self.lock:
@@ -138,6 +145,7 @@ class World:
                 quoted.quote_count += 1
             for username in mentioned:
                 bisect.insort(self._mentions.setdefault(username, []), int(post_id))
+            self._tell("post", post)
             return post
 
     def mentions_of(self, user: User) -> list[Post]:
@@ -166,6 +174,7 @@ class World:
             self.following.setdefault(follower_id, set()).add(followee_id)
             follower.following_count += 1
             followee.followers_count += 1
+            self._tell("follow", (follower, followee))
             return True
 
     def unfollow(self, follower_id: str, followee_id: str) -> None:

@@ -123,13 +123,15 @@ class Answer:
         self.status, self.body = status, body
 
 
-def call(slack: SlackEmulator, method: str, /, *, as_json: bool = False, **args: Any) -> Answer:
+def call(
+    slack: SlackEmulator, method: str, /, *, as_json: bool = False, token: str | None = None, **args: Any
+) -> Answer:
     if as_json:
         body, content_type = json.dumps(args).encode(), "application/json"
     else:
         encoded = {k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in args.items()}
         body, content_type = urlencode(encoded).encode(), "application/x-www-form-urlencoded"
-    headers = {"authorization": f"Bearer {slack.bot_token}", "content-type": content_type}
+    headers = {"authorization": f"Bearer {token or slack.bot_token}", "content-type": content_type}
     response = slack.dispatch(Request("POST", f"/api/{method}", {}, headers, body))
     return Answer(response.status, response.body)
 
@@ -156,6 +158,7 @@ def successful_calls(slack: SlackEmulator) -> dict[str, Answer]:
     """One successful call of every method, in an order where each has what it needs."""
     metadata = {"event_type": "birdhouse_mention", "event_payload": {"tweet_id": "1"}}
     answers = {"auth.test": call(slack, "auth.test")}
+    answers["apps.connections.open"] = call(slack, "apps.connections.open", token=slack.app_token)
     answers["chat.postMessage"] = posted = call(
         slack,
         "chat.postMessage",
