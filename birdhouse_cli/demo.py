@@ -1,9 +1,10 @@
 """``make demo``: the whole system on embedded defaults, no accounts needed.
 
 Starts a private Redis, the X and Slack emulators, the Slack app (real Bolt over HTTP), a worker process
-and a traffic source that posts mentions and follows the brand; prints every card as the emulated Slack
-channels receive and update it. Scripted teammates press the buttons on the first cards so every action can
-be seen working. Ctrl-C stops everything it started.
+and a traffic source that posts mentions and follows the brand; serves the emulated workspace as a web page
+(``--no-browser``: prints every card in the terminal instead). Scripted teammates press the buttons on the
+first cards so every action can be seen working; the visitor is on the team too. Ctrl-C stops everything it
+started.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+import webbrowser
 from pathlib import Path
 
 
@@ -24,14 +26,17 @@ from birdhouse.settings import Settings
 from emulators.http import Serving
 from emulators.slack import SlackEmulator
 from emulators.slack.console import render, watch
+from emulators.slack.web import TeammatesSwitch, WorkspacePage
 from emulators.x import TrafficSource, XEmulator
 from slackbot.app import create_app
+from slackbot.views.stats import SHARE_ACTION
 from slackbot.web import server
 
 BRAND = "acme"
 MENTIONS, FOLLOWERS, SUPPORT = "C0MENTIONS", "C0FOLLOWERS", "C0SUPPORT"
 CHANNELS = {MENTIONS: "social-mentions", FOLLOWERS: "social-followers", SUPPORT: "support"}
 TEAMMATES = {"U0ALICE": "alice", "U0BOB": "bob"}
+VISITOR, VISITOR_NAME = "U0YOU", "you"  # whoever opens the page acts as this member of the team
 POLL_SECONDS = 5
 
 
@@ -51,12 +56,12 @@ def environment(x: XEmulator, slack: SlackEmulator, redis_url: str) -> dict[str,
         "BIRDHOUSE_MENTIONS_CHANNEL": MENTIONS,
         "BIRDHOUSE_FOLLOWERS_CHANNEL": FOLLOWERS,
         "BIRDHOUSE_SUPPORT_CHANNEL": SUPPORT,
-        "BIRDHOUSE_TEAM": " ".join(TEAMMATES),
+        "BIRDHOUSE_TEAM": " ".join([*TEAMMATES, VISITOR]),
         "BIRDHOUSE_POLL_INTERVAL": str(POLL_SECONDS),
     }
 
 
-def run_demo(rate_per_minute: float = 12.0, duration: float | None = None) -> int:
+def run_demo(rate_per_minute: float = 12.0, duration: float | None = None, browser: bool = True) -> int:
     out = sys.stdout
     stop = threading.Event()
     started: list = []  # what to stop, in reverse order
@@ -77,13 +82,17 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None) -> in
             slack.add_channel(channel_id, name)
         for user_id, name in TEAMMATES.items():
             slack.add_user(user_id, name)
+        slack.add_user(VISITOR, VISITOR_NAME)
+        teammates = TeammatesSwitch()
+        page = WorkspacePage(slack, visitor=VISITOR, teammates=teammates)
         slack_serving = Serving(slack)
         slack.url = slack_serving.start()
         started.append(slack_serving.stop)
 
-        # Quick enough to watch: new followers every 15 s, and a digest of the others every 2 minutes.
-        env = {**environment(x, slack, redis_url), "BIRDHOUSE_FOLLOWER_POLL_INTERVAL": "15",
-               "BIRDHOUSE_DIGEST_PERIOD": "120"}
+        # Quick enough to watch: new followers every 10 s, and a digest of the others every 30 s, so the first
+        # minute shows a notable follower's card and a digest.
+        env = {**environment(x, slack, redis_url), "BIRDHOUSE_FOLLOWER_POLL_INTERVAL": "10",
+               "BIRDHOUSE_DIGEST_PERIOD": "30"}
         settings = Settings.load(environ=env, dotenv=None)
         connection = connect(redis_url)
         web = server(create_app(settings, connection), connection, settings.slack_signing_secret, "127.0.0.1", 0)
@@ -97,14 +106,22 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None) -> in
         started.append(lambda: _stop_process(worker))
 
         print(_banner(x, slack, slack.request_url, data_dir), file=out, flush=True)
-        watch(slack, CHANNELS, out)
+        if browser:
+            print(f"Open the workspace: {page.url}  (you act as @{VISITOR_NAME}, one of the team)\n", file=out,
+                  flush=True)
+            if out.isatty():  # a person is watching: show them the page
+                webbrowser.open(page.url)
+        else:
+            print(f"Cards appear below as the channels receive them (polling X every {POLL_SECONDS} s).\n",
+                  file=out, flush=True)
+            watch(slack, CHANNELS, out)
         traffic = TrafficSource(x, seed=int(time.time()))
         traffic.opening()
         threading.Thread(target=_followers_once_watched, args=(x, traffic, stop), name="demo-followers",
                          daemon=True).start()
         threading.Thread(target=traffic.run, args=(rate_per_minute,), kwargs={"stop_event": stop},
                          name="demo-traffic", daemon=True).start()
-        threading.Thread(target=_teammates_at_work, args=(slack, stop, out), name="demo-teammates",
+        threading.Thread(target=_teammates_at_work, args=(slack, teammates, stop, out), name="demo-teammates",
                          daemon=True).start()
         stop.wait(duration)
     except KeyboardInterrupt:
@@ -126,22 +143,27 @@ SCRIPT = (("U0ALICE", "claim", "question"), ("U0ALICE", "reply", "question"), ("
           ("U0ALICE", "done", "question"))
 
 
-def _teammates_at_work(slack: SlackEmulator, stop: threading.Event, out) -> None:
-    """Press buttons on the cards as a person would in Slack, so the demo shows every action working."""
+def _teammates_at_work(slack: SlackEmulator, teammates: TeammatesSwitch, stop: threading.Event, out) -> None:
+    """Press buttons on the cards as a person would in Slack, so the demo shows every action working; the
+    page's visitor may pause them."""
     acted_on: dict[str, str] = {}
     for user, action, kind in SCRIPT:
         mention_id = None
         while mention_id is None:  # wait for a card of that kind to arrive
-            if stop.wait(4):
+            if stop.wait(4) or not teammates.wait_until_on(stop):
                 return
             mention_id = press(slack, user, MENTIONS, action, kind=kind, mention_id=acted_on.get(kind))
         acted_on.setdefault(kind, mention_id)
         print(f"\n▶ {TEAMMATES[user]} pressed {action.replace('_', ' ')} on the {kind} card for post {mention_id}",
               file=out, flush=True)
-    if stop.wait(4):
+    if stop.wait(4) or not teammates.wait_until_on(stop):
         return
     answer = slack.slash_command("U0ALICE", "/birdhouse", "stats", MENTIONS)
     print(f"\n▶ alice typed /birdhouse stats (only she sees the answer)\n{render(answer.json())}", file=out, flush=True)
+    if stop.wait(2) or not teammates.wait_until_on(stop):
+        return
+    slack.click_ephemeral("U0ALICE", slack.ephemerals(MENTIONS, "U0ALICE")[-1]["message_ts"], SHARE_ACTION)
+    print("\n▶ alice pressed Share in channel on her stats, so everyone sees them", file=out, flush=True)
 
 
 def _followers_once_watched(x: XEmulator, traffic: TrafficSource, stop: threading.Event) -> None:
@@ -169,5 +191,4 @@ def _banner(x: XEmulator, slack: SlackEmulator, request_url: str, data_dir: Path
         f"  Slack emulator  {slack.url}   (channels: {', '.join('#' + name for name in CHANNELS.values())})\n"
         f"  Slack app       {request_url}\n"
         f"  Redis + worker  private, data in {data_dir} (removed when the demo stops)\n"
-        f"Cards appear below as the channels receive them (polling X every {POLL_SECONDS} s).\n"
     )

@@ -18,7 +18,7 @@ from emulators.slack.errors import SlackError
 from emulators.slack.interactions import AppResponse, Interactions
 from emulators.slack.ratelimit import Policy, RateLimiter
 from emulators.slack.socket_mode import SocketMode
-from emulators.slack.state import MessageListener, Workspace
+from emulators.slack.state import MessageListener, SurfaceListener, Workspace
 
 
 class SlackEmulator(Emulator):
@@ -134,6 +134,10 @@ class SlackEmulator(Emulator):
     def on_message(self, listener: MessageListener) -> None:
         """``listener(event, channel, message)`` for every posted/updated/deleted message. Keep it quick."""
         self.workspace.on_message(listener)
+
+    def on_surface_change(self, listener: SurfaceListener) -> None:
+        """``listener(user_id)`` when a user's modals, Home tab or ephemeral messages change. Keep it quick."""
+        self.workspace.on_surface_change(listener)
 
     # -- what Slack shows ------------------------------------------------------------------------
     def messages(self, channel: str) -> list[dict[str, Any]]:

@@ -216,7 +216,7 @@ class Interactions:
             if action is None:
                 self.ws.close_modal(view_id)
             elif action == "errors":
-                self.ws.view_errors[view_id] = dict(reply.get("errors") or {})
+                self.ws.show_view_errors(view_id, reply.get("errors") or {})
             elif action == "clear":
                 self.ws.close_modals(user_id)
             elif action == "update" and not validate_view(reply.get("view")):

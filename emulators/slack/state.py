@@ -27,6 +27,7 @@ MODAL_STACK_DEPTH = 3  # views.push: "Currently the limit is 3."
 TRIGGER_ID = re.compile(r"^\d+\.\d+\.[0-9a-f]+$")
 
 MessageListener = Callable[[str, str, dict[str, Any]], None]  # (event: posted|updated|deleted, channel, message)
+SurfaceListener = Callable[[str], None]  # (user_id) whose modals, Home tab or ephemeral messages changed
 
 
 @dataclass
@@ -76,6 +77,7 @@ class Workspace:
         self.triggers: dict[str, Trigger] = {}
         self.response_urls: dict[str, ResponseURL] = {}
         self.listeners: list[MessageListener] = []
+        self.surface_listeners: list[SurfaceListener] = []
         self._last_ts = 0.0
         self._ids = itertools.count(1)
 
@@ -170,6 +172,14 @@ class Workspace:
     def _notify(self, event: str, channel: str, message: dict[str, Any]) -> None:
         for listener in list(self.listeners):
             listener(event, channel, copy.deepcopy(message))
+
+    def on_surface_change(self, listener: SurfaceListener) -> None:
+        with self.lock:
+            self.surface_listeners.append(listener)
+
+    def _notify_surface(self, user_id: str) -> None:
+        for listener in list(self.surface_listeners):
+            listener(user_id)
 
     def find(self, channel_id: str, ts: str) -> dict[str, Any]:
         """The live message (callers hold the lock)."""
@@ -295,6 +305,7 @@ class Workspace:
         with self.lock:
             ephemeral = {"channel": channel_id, "user": user, "message_ts": self.next_ts(), **fields}
             self.ephemerals.append(ephemeral)
+            self._notify_surface(user)
             return copy.deepcopy(ephemeral)
 
     # -- views -----------------------------------------------------------------------------------
@@ -335,6 +346,7 @@ class Workspace:
             self.views[view_id] = view
             self.view_owner[view_id] = user_id
             self.view_errors.pop(view_id, None)
+            self._notify_surface(user_id)
             return copy.deepcopy(view)
 
     def find_view(self, *, view_id: str | None = None, external_id: str | None = None) -> dict[str, Any]:
@@ -385,8 +397,16 @@ class Workspace:
 
     def _forget_view(self, view_id: str) -> None:
         self.views.pop(view_id, None)
-        self.view_owner.pop(view_id, None)
+        owner = self.view_owner.pop(view_id, None)
         self.view_errors.pop(view_id, None)
+        if owner is not None:
+            self._notify_surface(owner)
+
+    def show_view_errors(self, view_id: str, errors: dict[str, str]) -> None:
+        """The app answered ``response_action: errors``: they show under the inputs they name."""
+        with self.lock:
+            self.view_errors[view_id] = dict(errors)
+            self._notify_surface(self.view_owner.get(view_id, ""))
 
     def publish_home(self, payload: dict[str, Any], user_id: str) -> dict[str, Any]:
         with self.lock:

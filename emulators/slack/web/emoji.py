@@ -1,0 +1,45 @@
+"""The emoji shortcodes Birdhouse writes, as the characters Slack shows for them.
+
+``tests/unit/test_workspace_rendering.py`` checks that every shortcode in ``slackbot/`` and ``workers/`` is here.
+A shortcode missing from the table stays as its text, as Slack shows an unknown one.
+"""
+
+SHORTCODES: dict[str, str] = {
+    "bar_chart": "📊",
+    "bell": "🔔",
+    "bust_in_silhouette": "👤",
+    "chart_with_upwards_trend": "📈",
+    "eyes": "👀",
+    "ghost": "👻",
+    "heart": "❤️",
+    "heavy_plus_sign": "➕",
+    "hourglass": "⌛",
+    "hourglass_flowing_sand": "⏳",
+    "inbox_tray": "📥",
+    "information_source": "ℹ️",
+    "key": "🔑",
+    "large_blue_circle": "🔵",
+    "large_yellow_circle": "🟡",
+    "leftwards_arrow_with_hook": "↩️",
+    "link": "🔗",
+    "lock": "🔒",
+    "no_entry": "⛔",
+    "no_entry_sign": "🚫",
+    "question": "❓",
+    "raising_hand": "🙋",
+    "repeat": "🔁",
+    "rotating_light": "🚨",
+    "sos": "🆘",
+    "sparkling_heart": "💖",
+    "speech_balloon": "💬",
+    "star": "⭐",
+    "tada": "🎉",
+    "thumbsup": "👍",
+    "warning": "⚠️",
+    "wastebasket": "🗑️",
+    "wave": "👋",
+    "white_check_mark": "✅",
+    "white_circle": "⚪",
+    "x": "❌",
+    "zzz": "💤",
+}

@@ -1,0 +1,61 @@
+"""``make demo`` as a visitor sees it in a browser: the page it prints shows everything within the first minute."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+FIRST_MINUTE = 60.0
+KINDS = ("Question", "Complaint", "Praise", "Spam", "Noise")
+# What the scripted teammates leave on the cards, and the stats Alice shares.
+DONE_BY_TEAMMATES = ("Claimed by @alice", "@alice replied", "Escalated by @alice", "Done by @alice",
+                     "Dismissed (noise/spam) by @bob", "Birdhouse stats: last 24 hours")
+
+
+def test_the_demo_page_shows_every_kind_of_card_every_press_a_follower_a_digest_and_stats(
+        browser, tmp_path: Path, screenshots: Path):
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith(("SLACK_", "X_", "BIRDHOUSE_", "REDIS_URL"))}
+    demo = subprocess.Popen([sys.executable, "-u", "-m", "birdhouse", "demo"], cwd=tmp_path, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment)
+    started = time.monotonic()
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in demo.stdout], daemon=True).start()
+    page = browser.new_page()
+    try:
+        while not (address := re.search(r"Open the workspace: (\S+)", lines.get(timeout=30))):
+            pass
+        page.goto(address.group(1))
+
+        def within_the_minute() -> float:
+            return max(100.0, (started + FIRST_MINUTE - time.monotonic()) * 1000)
+
+        messages = page.locator("#messages")
+        for kind in KINDS:
+            expect(messages.locator(".context", has_text=kind).first).to_be_visible(timeout=within_the_minute())
+        for trace in DONE_BY_TEAMMATES:
+            expect(messages.get_by_text(trace).first).to_be_visible(timeout=within_the_minute())
+        # The picture in docs/demo.png: the question card the teammates claimed, answered and closed, at the top.
+        messages.locator(".message", has_text="@alice replied").first.evaluate("card => card.scrollIntoView()")
+        page.screenshot(path=screenshots / "demo-mentions.png")
+
+        page.get_by_role("link", name="social-followers").click()
+        expect(messages.get_by_text("New follower:").first).to_be_visible(timeout=within_the_minute())
+        expect(messages.get_by_text("New followers digest").first).to_be_visible(timeout=within_the_minute())
+        page.screenshot(path=screenshots / "demo-followers.png")
+    finally:
+        page.close()
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(timeout=60) == 0
