@@ -36,6 +36,7 @@ bench: install
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 eval: install
+	$(BIN)/python -m pip install --quiet -e '.[train]'
 	$(BIN)/python tools/eval_triage.py
 
 check: install

@@ -17,7 +17,9 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
-FIRST_MINUTE = 60.0
+# The demo scripts all of this for its first minute (README); the test waits for each sight in turn, and gives
+# up only so late that a loaded machine cannot fail it: timing belongs to make bench, not to a test.
+GIVE_UP_SECONDS = 240.0
 KINDS = ("Question", "Complaint", "Praise", "Spam", "Noise")
 # What the scripted teammates leave on the cards, and the stats Alice shares.
 DONE_BY_TEAMMATES = ("Claimed by @alice", "@alice replied", "Escalated by @alice", "Done by @alice",
@@ -39,21 +41,21 @@ def test_the_demo_page_shows_every_kind_of_card_every_press_a_follower_a_digest_
             pass
         page.goto(address.group(1))
 
-        def within_the_minute() -> float:
-            return max(100.0, (started + FIRST_MINUTE - time.monotonic()) * 1000)
+        def before_giving_up() -> float:
+            return max(100.0, (started + GIVE_UP_SECONDS - time.monotonic()) * 1000)
 
         messages = page.locator("#messages")
         for kind in KINDS:
-            expect(messages.locator(".context", has_text=kind).first).to_be_visible(timeout=within_the_minute())
+            expect(messages.locator(".context", has_text=kind).first).to_be_visible(timeout=before_giving_up())
         for trace in DONE_BY_TEAMMATES:
-            expect(messages.get_by_text(trace).first).to_be_visible(timeout=within_the_minute())
+            expect(messages.get_by_text(trace).first).to_be_visible(timeout=before_giving_up())
         # The picture in docs/demo.png: the question card the teammates claimed, answered and closed, at the top.
         messages.locator(".message", has_text="@alice replied").first.evaluate("card => card.scrollIntoView()")
         page.screenshot(path=screenshots / "demo-mentions.png")
 
         page.get_by_role("link", name="social-followers").click()
-        expect(messages.get_by_text("New follower:").first).to_be_visible(timeout=within_the_minute())
-        expect(messages.get_by_text("New followers digest").first).to_be_visible(timeout=within_the_minute())
+        expect(messages.get_by_text("New follower:").first).to_be_visible(timeout=before_giving_up())
+        expect(messages.get_by_text("New followers digest").first).to_be_visible(timeout=before_giving_up())
         page.screenshot(path=screenshots / "demo-followers.png")
     finally:
         page.close()

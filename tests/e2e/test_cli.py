@@ -32,7 +32,9 @@ def test_triage_reads_posts_on_stdin_and_writes_labels_on_stdout(tmp_path):
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(line["id"], line["question"], line["complaint"], line["praise"]) for line in lines] == [
-        ("1", True, False, False), ("2", False, True, False), ("3", False, False, True)]
+        ("1", True, False, False),
+        ("2", True, True, False),  # an open problem the brand can act on needs an answer too (docs/labelling.md)
+        ("3", False, False, True)]
 
 
 def test_triage_reports_a_malformed_line_and_keeps_the_rest(tmp_path):

@@ -19,7 +19,9 @@ PRESSES = ("alice pressed claim on the question card", "alice pressed reply on t
            "alice pressed escalate on the complaint card", "bob pressed dismiss on the spam card",
            "alice pressed done on the question card", "alice typed /birdhouse stats",
            "alice pressed Share in channel on her stats")
-FIRST_MINUTE = 60.0
+# The demo scripts all of this for its first minute (README); the test waits for each sight in turn, and gives
+# up only so late that a loaded machine cannot fail it: timing belongs to make bench, not to a test.
+GIVE_UP_SECONDS = 240.0
 
 
 def test_the_demo_shows_every_button_and_stats_at_once_and_leaves_nothing_behind(tmp_path: Path):
@@ -30,7 +32,7 @@ def test_the_demo_shows_every_button_and_stats_at_once_and_leaves_nothing_behind
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in demo.stdout], daemon=True).start()
     seen: list[str] = []
-    deadline = time.monotonic() + FIRST_MINUTE
+    deadline = time.monotonic() + GIVE_UP_SECONDS
     try:
         for expected in PRESSES:  # each press comes a few seconds after the last; none waits on chance
             while expected not in (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))):

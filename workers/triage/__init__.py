@@ -1,6 +1,7 @@
 """Triage of X mentions: question, complaint, praise, spam, noise, language and a priority.
 
-Pure and offline: the only file read is the committed `weights.json`. See docs/triage.md.
+Pure and offline: the files read are the committed `model.json.gz` and py3langid's model, shipped in its
+wheel. See docs/triage.md.
 """
 
 from .classify import triage

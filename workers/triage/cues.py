@@ -1,16 +1,12 @@
 """Hand-written English cues: what a human reader would point at to justify a label.
 
 Each cue is a regular expression over the post's lower-cased message (`PostText.lower`) and a short
-reason shown on the Slack card. Cues do two jobs: they are features of the learned model (which
-decides how much each one counts, see `model.py`), and their reasons explain its verdict.
-Three cues judge how praise words and problems meet (`_tone_cues`) and overrule the model,
-because a few hundred labelled posts teach it their wording more than what praise is: praise
-words with no sign of a problem are praise and not a complaint; about a problem they are irony,
-a complaint and not praise; with a "but" they are a mixed review, both. Two more only veto praise:
-thanks that closes a request ("can I get a redelivery? thanks") and a curt one-word verdict after a
-plain statement of events ("found a hair in my croissant. Lovely.").
-Spam and noise are decided by cues alone (`spam_score`, `noise_reasons`): they are rare in the
-data and their signs are mechanical.
+reason shown on the Slack card. Cues explain; they do not decide. The learned model (`model.py`) decides
+question, complaint and praise: on real posts, cues as model features and the rules that once overruled
+the model (irony, mixed reviews, thanks closing a request) each cost F1 in cross-validation
+(docs/triage.md), so a card shows the cues behind a label the model put on, or the model's score.
+Spam and noise are decided by cues alone (`spam_score`, `noise_reasons`): they are rare in real
+traffic to a care account, and their signs are mechanical.
 """
 
 import re
@@ -144,7 +140,7 @@ CUES: tuple[Cue, ...] = (
     _cue("praise", "praise_emoji", _PRAISE_EMOJI, "praise emoji {}"),
     # Compliments without a praise word: "that's how it should work", "so much faster", "went out
     # of his way", "never had a dropped call", "done in under an hour". Sarcasm uses some of these
-    # too ("worth it I'm sure"), so the model weighs them; none asserts praise.
+    # too ("worth it I'm sure"), so they only explain.
     _cue("praise", "compliment", r"\b(?:(?:how|what) (?:it|this|things|customer service|service|support|banking|a \w+) "
          r"should (?:work|be(?: done)?|look)|should be done|so much (?:faster|easier|better|quicker|cheaper|nicer|smoother|"
          r"clearer|simpler|calmer)|(?:faster|easier|better|quicker|cheaper|nicer|smoother|cleaner|clearer|comfier|tastier) than"
@@ -201,8 +197,6 @@ class CueMatch:
     label: str
     name: str
     reason: str
-    asserts: frozenset[str] = frozenset()  # labels this cue turns on, whatever the model says
-    vetoes: frozenset[str] = frozenset()  # labels it rules out, whatever the model says (wins over asserts)
 
 
 # A curt verdict closing a post that praised nothing before it: "found a hair in my croissant.
@@ -227,8 +221,7 @@ def _curt_tag(lower: str) -> CueMatch | None:
     if len(before.split()) < _MIN_WORDS_BEFORE_TAG or _PRAISE.search(before) or _GOOD_NEWS.search(before):
         return None
     # The tag is the post's only praise word: the praise model must not read it as thanks.
-    return CueMatch("complaint", "curt_tag", f"sarcastic '{' '.join(match.group('quote').split())[:30]}' after a plain statement",
-                    vetoes=frozenset({"praise"}))
+    return CueMatch("complaint", "curt_tag", f"sarcastic '{' '.join(match.group('quote').split())[:30]}' after a plain statement")
 
 
 def _shortfall(lower: str) -> CueMatch | None:
@@ -303,20 +296,18 @@ def _tone_cues(lower: str, found: list[CueMatch]) -> tuple[CueMatch, ...]:
     if not praise:
         return ()
     if _closing_thanks(lower, found):
-        return (CueMatch("question", "closing_thanks", "thanks that closes a request", vetoes=frozenset({"praise"})),)
+        return (CueMatch("question", "closing_thanks", "thanks that closes a request"),)
     complaint_cues = {cue.name for cue in found if cue.label == "complaint"}
     if _RESOLVED.search(lower):  # the problem mentioned is the one the author thanks them for solving
         complaint_cues.discard("problem")
     contrast = _CONTRAST.search(lower)
     if complaint_cues & _PROBLEM_SIGNS:
         if contrast:
-            return (CueMatch(_MIXED.label, _MIXED.name, _MIXED.explain(contrast), asserts=frozenset({"praise", "complaint"})),)
-        return (CueMatch(_IRONY.label, _IRONY.name, _IRONY.explain(praise),
-                         asserts=frozenset({"complaint"}), vetoes=frozenset({"praise"})),)
+            return (CueMatch(_MIXED.label, _MIXED.name, _MIXED.explain(contrast)),)
+        return (CueMatch(_IRONY.label, _IRONY.name, _IRONY.explain(praise)),)
     if complaint_cues or contrast:  # "again", "nobody", a "but" with no named problem: the model decides
         return ()
-    return (CueMatch(_PLAIN_PRAISE.label, _PLAIN_PRAISE.name, _PLAIN_PRAISE.reason,
-                     asserts=frozenset({"praise"}), vetoes=frozenset({"complaint"})),)
+    return (CueMatch(_PLAIN_PRAISE.label, _PLAIN_PRAISE.name, _PLAIN_PRAISE.reason),)
 
 
 def spam_score(text: PostText) -> tuple[float, tuple[str, ...]]:

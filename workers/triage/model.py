@@ -1,88 +1,100 @@
-"""The learned part of triage: logistic regressions over cues and word n-grams, in two layers.
+"""The learned part of triage: one logistic regression per label over TF-IDF features (`features.py`).
 
-1. A general complaint model, learned from 3,449 real tweets (complaints-2019). Its annotators
-   counted many plain service requests ("where is my parcel?") as complaints, so on its own it
-   would file questions as complaints; its score is therefore not a verdict but a second opinion.
-2. One model per label (question, complaint, praise), learned from brand mentions, whose features
-   are the cues, the words and that second opinion (as "general complaint score >= x" flags).
-
-Weights are trained offline by `tools/train_triage.py` (pure Python, seeded) and committed as
-`weights.json`; here they are only read. A score is sigmoid(bias + sum of the weights of the
-features present); a label is on when its score reaches the threshold chosen at training time.
+Trained offline with scikit-learn by `tools/train_triage.py` on real posts labelled by people
+(tests/fixtures/twcs_airlines, docs/labelling.md) and committed as `model.json.gz`; here it is only read,
+with NumPy (already there for py3langid), so inference needs no scikit-learn. A label's score is
+sigmoid(bias + coef · x), x being the post's sublinear TF-IDF vectors of words and of character n-grams,
+each scaled to unit length, exactly as scikit-learn computes them; the label is on from the threshold chosen
+on cross-validation.
 """
 
+import gzip
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .cues import CueMatch
-from .text import PostText
+import numpy as np
 
-WEIGHTS_FILE = "weights.json"
-_WORD_PREFIX = "w:"
-_BIGRAM_PREFIX = "b:"
-_CUE_PREFIX = "cue:"
-_OPINION_PREFIX = "general_complaint>="
-_OPINION_STEPS = (0.3, 0.5, 0.7, 0.9)
+from .features import char_grams, feature_text, word_grams
+
+MODEL_FILE = "model.json.gz"
+LABELS = ("question", "complaint", "praise")
 
 
 def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))  # clamped: math.exp overflows past ~709
 
 
-def base_features(text: PostText, cues: tuple[CueMatch, ...]) -> frozenset[str]:
-    """What every model sees: which cues fired, which words and word pairs the post uses."""
-    tokens = text.tokens
-    # Absence is evidence too, and a linear model cannot see it unless told: a post with no
-    # complaint cue at all ("at the gate, flight to Rome on time") should need more from its words.
-    absent = [] if any(cue.label == "complaint" for cue in cues) else [_CUE_PREFIX + "no_complaint_cue"]
-    return frozenset(
-        absent
-        + [_CUE_PREFIX + cue.name for cue in cues]
-        + [_WORD_PREFIX + token for token in tokens]
-        + [_BIGRAM_PREFIX + first + " " + second for first, second in zip(tokens, tokens[1:])]
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class LabelModel:
     bias: float
-    weights: dict[str, float]
     threshold: float
 
-    def score(self, present: frozenset[str]) -> float:
-        return sigmoid(self.bias + sum(self.weights.get(feature, 0.0) for feature in present))
+
+@dataclass(frozen=True)
+class Block:
+    """One vectorizer's terms: where each is, and per row its idf then one weight per label (NumPy, so that a
+    post's few hundred terms are weighed in one step rather than one at a time)."""
+
+    index: dict[str, int]
+    rows: np.ndarray  # shape (terms, 1 + labels)
+
+    def add(self, grams: list[str], totals: np.ndarray) -> np.ndarray:
+        counted = Counter(grams)
+        positions, counts = [], []
+        for gram, count in counted.items():
+            position = self.index.get(gram)
+            if position is not None:
+                positions.append(position)
+                counts.append(count)
+        if not positions:
+            return totals
+        rows = self.rows[positions]
+        weights = (1.0 + np.log(np.asarray(counts, dtype=float))) * rows[:, 0]  # sublinear tf x idf
+        return totals + weights @ rows[:, 1:] / np.sqrt(weights @ weights)  # unit length, as scikit-learn
+
+
+@dataclass(frozen=True)
+class TriageModel:
+    words: Block
+    chars: Block
+    labels: dict[str, LabelModel]  # LABELS, in the order of the rows' weights
+
+    def scores(self, escaped_text: str) -> dict[str, float]:
+        text = feature_text(escaped_text)
+        totals = np.array([model.bias for model in self.labels.values()])
+        totals = self.chars.add(char_grams(text), self.words.add(word_grams(text), totals))
+        return {label: sigmoid(float(total)) for label, total in zip(self.labels, totals)}
 
     def to_dict(self) -> dict:
-        return {"bias": self.bias, "threshold": self.threshold, "weights": self.weights}
+        blocks = ((prefix, block, sorted(block.index, key=block.index.__getitem__))
+                  for prefix, block in (("w", self.words), ("c", self.chars)))
+        rows = [(f"{prefix}:{term}", block.rows[block.index[term]].tolist()) for prefix, block, terms in blocks
+                for term in terms]
+        return {"terms": [term for term, _ in rows], "idf": [row[0] for _, row in rows],
+                "labels": {label: {"bias": model.bias, "threshold": model.threshold,
+                                   "coef": [row[n + 1] for _, row in rows]}
+                           for n, (label, model) in enumerate(self.labels.items())}}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "LabelModel":
-        return cls(bias=d["bias"], weights=d["weights"], threshold=d["threshold"])
-
-
-def general_opinion(score: float) -> frozenset[str]:
-    """The general complaint score as cumulative flags, so a linear model can weigh each step."""
-    return frozenset(_OPINION_PREFIX + str(step) for step in _OPINION_STEPS if score >= step)
-
-
-@dataclass(frozen=True, slots=True)
-class TriageModel:
-    general_complaint: LabelModel
-    labels: dict[str, LabelModel]  # "question", "complaint", "praise"
-
-    def features(self, text: PostText, cues: tuple[CueMatch, ...]) -> frozenset[str]:
-        base = base_features(text, cues)
-        return base | general_opinion(self.general_complaint.score(base))
+    def from_dict(cls, data: dict) -> "TriageModel":
+        if tuple(data["labels"]) != LABELS:
+            raise ValueError(f"a triage model has the labels {LABELS}, in that order, not {tuple(data['labels'])}")
+        table = np.array([data["idf"], *(model["coef"] for model in data["labels"].values())]).T
+        blocks = {}
+        for prefix in ("w", "c"):
+            chosen = [n for n, term in enumerate(data["terms"]) if term[0] == prefix]
+            blocks[prefix] = Block({data["terms"][n][2:]: row for row, n in enumerate(chosen)},
+                                   table[chosen].reshape(len(chosen), 1 + len(LABELS)))
+        return cls(words=blocks["w"], chars=blocks["c"],
+                   labels={label: LabelModel(model["bias"], model["threshold"]) for label, model in data["labels"].items()})
 
 
 @cache
 def shipped_model() -> TriageModel:
-    """The committed weights, read once per process."""
-    data = json.loads(resources.files(__package__).joinpath(WEIGHTS_FILE).read_text(encoding="utf-8"))
-    return TriageModel(
-        general_complaint=LabelModel.from_dict(data["general_complaint"]),
-        labels={label: LabelModel.from_dict(model) for label, model in data["labels"].items()},
-    )
+    """The committed model, read once per process."""
+    with resources.files(__package__).joinpath(MODEL_FILE).open("rb") as packed:
+        return TriageModel.from_dict(json.loads(gzip.decompress(packed.read())))
