@@ -24,7 +24,7 @@ DAY = (
     ("c2", "@acme my coffee machine broke after two days, this is unacceptable", 300),
     ("p1", "@acme love the new espresso blend, thank you!", 250),
     ("s1", "@acme FREE CRYPTO giveaway click bit.ly/xyz to claim", 100),
-    ("n1", "@acme ok", 50),
+    ("n1", "@acme 👀", 50),
     ("c3", "@acme the package arrived damaged and support ignores me", 20),
 )
 
