@@ -114,7 +114,7 @@ def action_buttons(mention: Mention, state: CardState, access: XAccess) -> list[
     if state.claimed_by:
         buttons.append(button(":raising_hand: Unassign", UNCLAIM, value))
     else:
-        buttons.append(button(":raising_hand: Assign to me", CLAIM, value))
+        buttons.append(button(":raising_hand: Claim", CLAIM, value))
     buttons.append(button(":white_check_mark: Done", DONE_ACTION, value))
     buttons.append(button(":wastebasket: Dismiss (noise/spam)", DISMISS, value))
     return buttons

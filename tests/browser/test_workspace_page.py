@@ -42,7 +42,7 @@ def test_a_card_appears_live_and_a_claim_updates_it_for_everyone(stack: Stack, o
     expect(alice_card.locator(".button-primary", has_text="Reply")).to_be_visible()
 
     with alice.expect_response("**/_workspace/act"):  # the app has acked the signed block_actions
-        alice_card.get_by_role("button", name="Assign to me").click()
+        alice_card.get_by_role("button", name="Claim").click()
     stack.work()
 
     (message,) = stack.cards()

@@ -22,7 +22,7 @@ def test_a_new_card_offers_every_action_with_words_saying_what_it_does():
     blocks = mention_card(MENTION)
     assert list(buttons(blocks)) == [
         ":speech_balloon: Reply", ":heart: Like", ":heavy_plus_sign: Follow back @carol_b",
-        ":rotating_light: Escalate to support", ":raising_hand: Assign to me", ":white_check_mark: Done",
+        ":rotating_light: Escalate to support", ":raising_hand: Claim", ":white_check_mark: Done",
         ":wastebasket: Dismiss (noise/spam)"]
     assert {element["value"] for element in buttons(blocks).values()} == {"1001"}
     assert all("url" not in element for element in buttons(blocks).values())
