@@ -1,4 +1,6 @@
-"""Running workers: an RQ worker on Birdhouse's queues, plus the scheduler ticking in a thread beside it."""
+"""Running workers: an RQ worker on Birdhouse's queues, plus the scheduler ticking in a thread beside it, and,
+with ``BIRDHOUSE_INGEST=stream|webhook``, the thread that keeps X pushing events (the stream client, or the
+webhook's registration)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from birdhouse.jobs import LISTEN_ORDER
 from workers.context import Context, install
 from workers.periodic import PERIODIC
 from workers.scheduler import Scheduler
+from workers.stream import ActivityStream
+from workers.webhooks import register_webhook
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,7 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
     if with_scheduler and not burst:
         scheduler = Scheduler(ctx.redis, ctx.settings, PERIODIC, clock=ctx.clock)
         threading.Thread(target=scheduler.run, args=(stop,), name="birdhouse-scheduler", daemon=True).start()
+        start_ingest(ctx, stop)
     worker_class = Worker if forking else SimpleWorker
     worker = worker_class(queues(ctx), connection=ctx.redis)
     try:
@@ -38,3 +43,17 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
         return worker.work(burst=burst, with_scheduler=True, logging_level="WARNING" if burst else logging_level)
     finally:
         stop.set()
+
+
+def start_ingest(ctx: Context, stop: threading.Event) -> threading.Thread | None:
+    """The stream client (every worker runs one; the stream lease lets only one connect) or the webhook's
+    registration; nothing in poll mode."""
+    if ctx.settings.ingest == "stream":
+        target = ActivityStream(ctx).run
+    elif ctx.settings.ingest == "webhook":
+        target = lambda until: register_webhook(ctx, until)  # noqa: E731
+    else:
+        return None
+    thread = threading.Thread(target=target, args=(stop,), name=f"birdhouse-{ctx.settings.ingest}", daemon=True)
+    thread.start()
+    return thread
