@@ -178,8 +178,7 @@ class XClient:
                                             headers={"Authorization": f"Bearer {self._bearer_token}",
                                                      "Connection": "close"},
                                             timeout=(CONNECT_TIMEOUT, silence_seconds))
-        if response.status_code != 200:
-            response.content  # read the problem details before the connection goes back to the pool
+        if response.status_code != 200:  # tweepy's error reads X's problem details from the body
             error = _HTTP_ERRORS.get(response.status_code, tweepy.TwitterServerError
                                      if response.status_code >= 500 else tweepy.HTTPException)
             raise error(response)

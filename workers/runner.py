@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from functools import partial
 
 from rq import Queue, SimpleWorker, Worker
 
@@ -47,13 +49,16 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
 
 def start_ingest(ctx: Context, stop: threading.Event) -> threading.Thread | None:
     """The stream client (every worker runs one; the stream lease lets only one connect) or the webhook's
-    registration; nothing in poll mode."""
-    if ctx.settings.ingest == "stream":
-        target = ActivityStream(ctx).run
-    elif ctx.settings.ingest == "webhook":
-        target = lambda until: register_webhook(ctx, until)  # noqa: E731
-    else:
+    registration; nothing in poll mode.
+
+    The thread gets a context of its own, with its own HTTP connections: a forked job inherits the worker's
+    connection pools, and two processes must never talk over one socket.
+    """
+    if ctx.settings.ingest == "poll":
         return None
+    own = Context(ctx.settings, ctx.redis, ctx.clock)
+    target: Callable[[threading.Event], object] = (
+        ActivityStream(own).run if ctx.settings.ingest == "stream" else partial(register_webhook, own))
     thread = threading.Thread(target=target, args=(stop,), name=f"birdhouse-{ctx.settings.ingest}", daemon=True)
     thread.start()
     return thread

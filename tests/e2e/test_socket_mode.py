@@ -1,5 +1,5 @@
 """Slack over Socket Mode: the Slack emulator's WebSocket → slack_sdk's client → Bolt (``birdhouse socket``) →
-Redis and RQ → worker → X and Slack. Every envelope is acked within Slack's 3 s (the emulator records any that
+Redis and RQ → worker → X and Slack: buttons, the reply modal, ``/birdhouse`` and the App Home. Every envelope is acked within Slack's 3 s (the emulator records any that
 was not), across a refresh and a dropped connection."""
 
 from __future__ import annotations
@@ -79,6 +79,15 @@ def test_the_slash_command_answers_over_socket_mode(socket_stack: Stack):
     assert any(block.get("block_id") == f"open-{post['id']}" for block in shown["blocks"])
     [envelope] = socket_stack.slack.socket_mode.envelopes()
     assert envelope.type == "slash_commands"
+
+
+def test_the_app_home_opens_from_an_events_api_envelope(socket_stack: Stack):
+    _, post = _card(socket_stack)
+    assert socket_stack.slack.open_home(ALICE).status == 200
+    home = eventually(lambda: socket_stack.slack.home(ALICE))
+    assert any(block["block_id"] == f"open-{post['id']}" for block in home["blocks"])
+    [envelope] = socket_stack.slack.socket_mode.envelopes()
+    assert envelope.type == "events_api"
 
 
 def test_someone_off_the_team_is_refused_over_socket_mode_too(socket_stack: Stack):
