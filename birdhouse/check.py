@@ -9,9 +9,11 @@ from dataclasses import dataclass
 import redis
 from slack_sdk.errors import SlackApiError
 
+from birdhouse.activity import FOLLOW_EVENT
 from birdhouse.errors import XError, XNotEnrolled
 from birdhouse.redis_server import describe
 from birdhouse.settings import Settings
+from birdhouse.store.capabilities import FOLLOW_EVENTS, Capabilities
 from birdhouse.slackclient import web_client
 from birdhouse.xclient import XClient
 
@@ -97,4 +99,44 @@ def check_x(settings: Settings, connection: redis.Redis) -> Iterator[Finding]:
         yield Finding(False, "X followers", f"follower lookup failed: {exc}")
 
 
-CHECKS: tuple[Callable[[Settings, redis.Redis], Iterator[Finding]], ...] = (check_redis, check_slack, check_x)
+def check_ingest(settings: Settings, connection: redis.Redis) -> Iterator[Finding]:
+    """Which of BIRDHOUSE_INGEST's modes the access level allows, and whether the chosen one is among them."""
+    refusal, subscriptions = _activity_api(settings)
+    if refusal is None:
+        yield Finding(True, "X ingest", "poll, stream and webhook allowed; "
+                      + _follower_source(subscriptions, Capabilities(connection)))
+    else:
+        yield Finding(settings.ingest == "poll", "X ingest", f"poll only ({refusal}): stream and webhook are off")
+    if settings.ingest == "poll":
+        yield Finding(True, "BIRDHOUSE_INGEST", f"poll, every {settings.poll_interval:g} s")
+    elif refusal is not None:
+        yield Finding(False, "BIRDHOUSE_INGEST", f"{settings.ingest} needs the Activity API: set it to poll")
+    elif settings.ingest == "webhook" and not settings.webhook_url:
+        yield Finding(False, "BIRDHOUSE_INGEST", "webhook needs BIRDHOUSE_WEBHOOK_URL, the public URL of /x/webhooks")
+    else:
+        yield Finding(True, "BIRDHOUSE_INGEST", f"{settings.ingest}, with a reconciling poll every "
+                                                f"{settings.mention_poll_interval():g} s")
+
+
+def _activity_api(settings: Settings) -> tuple[str | None, list[dict]]:
+    """(why the Activity API is out of reach, or None; its subscriptions)."""
+    if not settings.x_bearer_token:
+        return "X_BEARER_TOKEN is not set, and the Activity API is app-only", []
+    try:
+        return None, XClient(settings).subscriptions()
+    except XNotEnrolled:
+        return "the access level does not include the Activity API", []
+    except XError as exc:
+        return f"the Activity API failed: {exc}", []
+
+
+def _follower_source(subscriptions: list[dict], capabilities: Capabilities) -> str:
+    if any(s.get("event_type") == FOLLOW_EVENT for s in subscriptions):
+        return "new followers come from follow.follow events"
+    if capabilities.missing_reason(FOLLOW_EVENTS) is not None:
+        return "X refused follow.follow events (Enterprise only), so new followers come from the follower poll"
+    return "follow.follow events (Enterprise only) are tried at start; without them the follower poll finds new followers"
+
+
+CHECKS: tuple[Callable[[Settings, redis.Redis], Iterator[Finding]], ...] = (check_redis, check_slack, check_x,
+                                                                            check_ingest)

@@ -47,6 +47,7 @@ class Job(StrEnum):
     ESCALATE = "workers.actions.escalate"
     ADD_TO_VIP = "workers.actions.add_to_vip"
     DISMISS_FOLLOWER = "workers.actions.dismiss_follower"
+    TAKE_WEBHOOK_EVENT = "workers.webhooks.take"
 
 
 def queue(connection: redis.Redis, name: str = DEFAULT) -> Queue:
@@ -57,6 +58,13 @@ def queue(connection: redis.Redis, name: str = DEFAULT) -> Queue:
 def run_periodic(connection: redis.Redis, job: Job, *, job_id: str | None = None, timeout: int = 120) -> RQJob:
     """A poll, digest or SLA check, now (the scheduler calls this when one is due)."""
     return queue(connection).enqueue(job.value, job_id=job_id, job_timeout=timeout, result_ttl=600, failure_ttl=DAY)
+
+
+# -- events X pushed -----------------------------------------------------------------------------------------
+def take_webhook_event(connection: redis.Redis, body: dict[str, Any]) -> None:
+    """An Activity event X delivered to the webhook, its signature checked."""
+    queue(connection).enqueue(Job.TAKE_WEBHOOK_EVENT.value, body, retry=RETRY, job_timeout=60,
+                              failure_ttl=REMEMBER_SECONDS)
 
 
 # -- cards ---------------------------------------------------------------------------------------------------

@@ -88,6 +88,15 @@ def _url(raw: str) -> str:
     return raw
 
 
+INGEST_MODES = ("poll", "stream", "webhook")
+
+
+def _ingest(raw: str) -> str:
+    if raw.lower() not in INGEST_MODES:
+        raise ValueError(f"must be one of {', '.join(INGEST_MODES)}")
+    return raw.lower()
+
+
 def _channel(raw: str) -> str:
     if raw.startswith("#"):
         raise ValueError("must be a channel id such as C0123ABCD (channel details > About), not a #name")
@@ -142,6 +151,19 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("BIRDHOUSE_POLL_INTERVAL", "poll_interval",
              "seconds between polls of X (at least; slower when X's rate-limit headers ask for it)",
              default="60", parse=_seconds),
+    Variable("BIRDHOUSE_INGEST", "ingest",
+             "how mentions (and, where the access level allows, new followers) reach Birdhouse: poll the timeline, "
+             "stream (X's Activity stream, an outbound connection) or webhook (X posts to BIRDHOUSE_WEBHOOK_URL)",
+             default="poll", parse=_ingest),
+    Variable("BIRDHOUSE_RECONCILE_INTERVAL", "reconcile_interval",
+             "seconds between the slow polls that stay on in stream and webhook mode, so a dropped stream or a "
+             "missed delivery loses nothing", default="900", parse=_seconds),
+    Variable("BIRDHOUSE_STREAM_SILENCE", "stream_silence",
+             "seconds without a byte (X sends a keep-alive at least every 20 s) after which the stream is taken "
+             "for dead and reconnected", default="25", parse=_seconds),
+    Variable("BIRDHOUSE_WEBHOOK_URL", "webhook_url",
+             "the public URL X posts events to in webhook mode: this app's /x/webhooks (https)",
+             optional=True, parse=_url),
     Variable("BIRDHOUSE_FOLLOWER_POLL_INTERVAL", "follower_poll_interval",
              "seconds between reads of the newest followers (one small page each when nobody new came)",
              default="300", parse=_seconds),
@@ -189,6 +211,10 @@ class Settings:
     sla_escalate_minutes: float
     business_hours: business_hours.BusinessHours | None
     poll_interval: float
+    ingest: str
+    reconcile_interval: float
+    stream_silence: float
+    webhook_url: str | None
     follower_poll_interval: float
     follower_keywords: tuple[str, ...]
     notable_min_followers: int
@@ -229,6 +255,10 @@ class Settings:
         missing = [variable for variable in VARIABLES if variable.field in field_names and not getattr(self, variable.field)]
         if missing:
             raise ConfigError([f"{variable.name} is not set: {variable.help}." for variable in missing])
+
+    def mention_poll_interval(self) -> float:
+        """Polling is the way in, or only the safety net beside the stream or the webhook."""
+        return self.poll_interval if self.ingest == "poll" else max(self.poll_interval, self.reconcile_interval)
 
     def secrets(self) -> list[str]:
         """Every secret value in force, for the log redaction filter."""

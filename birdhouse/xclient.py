@@ -8,8 +8,9 @@ tweepy is never asked to wait on rate limits: a worker that sleeps holds a queue
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,8 +33,14 @@ POST_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_i
 USER_FIELDS = ["created_at", "description", "public_metrics", "verified", "verified_type", "profile_image_url",
                "url", "location", "protected"]
 
-# Called after every answer from X: (endpoint name, rate limit if X sent one, ids of the items it sent).
-Observer = Callable[[str, RateLimit | None, list[str]], None]
+# Called after every answer from X: (endpoint name, rate limit if X sent one, ids of the items it sent, requests
+# made: 0 for an event arriving on a stream already open).
+Observer = Callable[[str, RateLimit | None, list[str], int], None]
+STREAM_PATH = "2/activity/stream"
+# tweepy's answers to each status, so that a stream's refusal reads like any other call's.
+_HTTP_ERRORS: dict[int, type[tweepy.HTTPException]] = {400: tweepy.BadRequest, 401: tweepy.Unauthorized,
+                                                      403: tweepy.Forbidden, 404: tweepy.NotFound,
+                                                      429: tweepy.TooManyRequests}
 
 
 class _RedirectingAdapter(HTTPAdapter):
@@ -70,6 +77,7 @@ class XClient:
         )
         self._client.session.mount(TWEEPY_BASE, _RedirectingAdapter(settings.x_api_url))
         self._observer = observer
+        self._bearer_token = settings.x_bearer_token
 
     # -- reads ---------------------------------------------------------------------------------------
     def me(self) -> dict[str, Any]:
@@ -116,10 +124,80 @@ class XClient:
     def add_list_member(self, list_id: str, user_id: str) -> None:
         self._call("list_members", self._client.add_list_member, id=list_id, user_id=user_id)
 
-    # -- the one place tweepy is called --------------------------------------------------------------
-    def _call(self, endpoint: str, method: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+    # -- the Activity API: app-only, with the bearer token ------------------------------------------------
+    def subscriptions(self) -> list[dict[str, Any]]:
+        body = self._call("activity_subscriptions", self._client.request, "GET", "/2/activity/subscriptions",
+                          params={"max_results": 1000}, counts_items=False)
+        return body.get("data", [])
+
+    def subscribe(self, event_type: str, filter: dict[str, str], webhook_id: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"event_type": event_type, "filter": filter}
+        if webhook_id is not None:
+            body["webhook_id"] = webhook_id
+        answer = self._call("activity_subscriptions", self._client.request, "POST", "/2/activity/subscriptions",
+                            json=body, counts_items=False)
+        return answer["data"]["subscription"]
+
+    def move_subscription(self, subscription_id: str, webhook_id: str | None) -> None:
+        """Send a subscription's events to ``webhook_id`` (None: to the stream)."""
+        self._call("activity_subscriptions", self._client.request, "PUT",
+                   f"/2/activity/subscriptions/{subscription_id}", json={"webhook_id": webhook_id},
+                   counts_items=False)
+
+    def webhooks(self) -> list[dict[str, Any]]:
+        return self._call("webhooks", self._client.request, "GET", "/2/webhooks", counts_items=False).get("data", [])
+
+    def create_webhook(self, url: str) -> dict[str, Any]:
+        """Register ``url``; X first sends it a CRC challenge, which the app must be up to answer."""
+        return self._call("webhooks", self._client.request, "POST", "/2/webhooks", json={"url": url},
+                          counts_items=False)
+
+    def recheck_webhook(self, webhook_id: str) -> None:
+        """Ask X for a new CRC challenge: a webhook marked invalid gets deliveries again once it passes."""
+        self._call("webhooks", self._client.request, "PUT", f"/2/webhooks/{webhook_id}", counts_items=False)
+
+    def stream(self, *, backfill_minutes: int, silence_seconds: float) -> Iterator[bytes]:
+        """The lines of ``/2/activity/stream`` as they come (a blank one is a keep-alive). Raises XUnavailable
+        when the connection drops, or stays silent for ``silence_seconds``; ends when X ends the response."""
+        response = self._call_raw("activity_stream", self._open_stream, backfill_minutes, silence_seconds)
+        self._observe("activity_stream", response, [])
         try:
-            response = method(*args, **kwargs)
+            for line in response.iter_lines(chunk_size=None):
+                if line.strip() and self._observer is not None:
+                    self._observer("activity_stream", None, [_event_item(line)], 0)
+                yield line
+        except requests.RequestException as exc:
+            raise errors.XUnavailable(f"the Activity stream dropped or fell silent ({type(exc).__name__})") from exc
+        finally:
+            response.close()
+
+    def _open_stream(self, backfill_minutes: int, silence_seconds: float) -> requests.Response:
+        params = {"backfill_minutes": backfill_minutes} if backfill_minutes else None
+        response = self._client.session.get(TWEEPY_BASE + STREAM_PATH, params=params, stream=True,
+                                            # never reused: the stream ends with its connection
+                                            headers={"Authorization": f"Bearer {self._bearer_token}",
+                                                     "Connection": "close"},
+                                            timeout=(CONNECT_TIMEOUT, silence_seconds))
+        if response.status_code != 200:  # tweepy's error reads X's problem details from the body
+            error = _HTTP_ERRORS.get(response.status_code, tweepy.TwitterServerError
+                                     if response.status_code >= 500 else tweepy.HTTPException)
+            raise error(response)
+        return response
+
+    # -- the one place tweepy is called --------------------------------------------------------------
+    def _call(self, endpoint: str, method: Callable[..., Any], *args: Any, counts_items: bool = True,
+              **kwargs: Any) -> dict[str, Any]:
+        """``method``'s answer as JSON; ``counts_items=False`` for answers that are settings, not paid reads."""
+        response = self._call_raw(endpoint, method, *args, **kwargs)
+        body = response.json() if response.content else {}
+        data = body.get("data")
+        items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
+        self._observe(endpoint, response, [str(item.get("id", "")) for item in items] if counts_items else [])
+        return body
+
+    def _call_raw(self, endpoint: str, method: Callable[..., Any], *args: Any, **kwargs: Any) -> requests.Response:
+        try:
+            return method(*args, **kwargs)
         except tweepy.TooManyRequests as exc:
             self._observe(endpoint, exc.response, [])
             limit = RateLimit.from_headers(exc.response.headers)
@@ -130,15 +208,19 @@ class XClient:
             raise _mapped(endpoint, exc) from exc
         except requests.RequestException as exc:
             raise errors.XUnavailable(_unanswered(endpoint, exc)) from exc
-        body = response.json() if response.content else {}
-        data = body.get("data")
-        items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
-        self._observe(endpoint, response, [str(item.get("id", "")) for item in items])
-        return body
 
     def _observe(self, endpoint: str, response: requests.Response, item_ids: list[str]) -> None:
         if self._observer is not None:
-            self._observer(endpoint, RateLimit.from_headers(response.headers), item_ids)
+            self._observer(endpoint, RateLimit.from_headers(response.headers), item_ids, 1)
+
+
+def _event_item(line: bytes) -> str:
+    """The id an event is billed by: its post's, or its event uuid (follows)."""
+    try:
+        data = json.loads(line).get("data") or {}
+    except (ValueError, AttributeError):
+        return ""
+    return str((data.get("payload") or {}).get("id") or data.get("event_uuid") or "")
 
 
 def _unanswered(endpoint: str, exc: requests.RequestException) -> str:

@@ -1,7 +1,8 @@
 """``make demo``: the whole system on embedded defaults, no accounts needed.
 
-Starts a private Redis, the X and Slack emulators, the Slack app (real Bolt over HTTP), a worker process
-and a traffic source that posts mentions and follows the brand; serves the emulated workspace as a web page
+Starts a private Redis, the X and Slack emulators, the Slack app (real Bolt over Socket Mode), a worker process
+(with the X Activity stream client: mentions arrive as they are posted) and a traffic source that posts
+mentions and follows the brand; serves the emulated workspace as a web page
 (``--no-browser``: prints every card in the terminal instead). Scripted teammates press the buttons on the
 first cards so every action can be seen working; the visitor is on the team too. Ctrl-C stops everything it
 started.
@@ -19,6 +20,7 @@ import time
 import webbrowser
 from pathlib import Path
 
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from birdhouse_cli.demo_actions import press
 from birdhouse.redis_server import PrivateRedis, connect
@@ -29,8 +31,8 @@ from emulators.slack.console import render, watch
 from emulators.slack.web import TeammatesSwitch, WorkspacePage
 from emulators.x import TrafficSource, XEmulator
 from slackbot.app import create_app
+from slackbot.socket_mode import socket_mode_handler
 from slackbot.views.stats import SHARE_ACTION
-from slackbot.web import server
 
 BRAND = "acme"
 MENTIONS, FOLLOWERS, SUPPORT = "C0MENTIONS", "C0FOLLOWERS", "C0SUPPORT"
@@ -38,6 +40,7 @@ CHANNELS = {MENTIONS: "social-mentions", FOLLOWERS: "social-followers", SUPPORT:
 TEAMMATES = {"U0ALICE": "alice", "U0BOB": "bob"}
 VISITOR, VISITOR_NAME = "U0YOU", "you"  # whoever opens the page acts as this member of the team
 POLL_SECONDS = 5
+RECONCILE_SECONDS = 60  # the demo's reconciling poll beside the stream: often enough to see it at work
 
 
 def environment(x: XEmulator, slack: SlackEmulator, redis_url: str) -> dict[str, str]:
@@ -91,30 +94,36 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None, brows
 
         # Quick enough to watch: new followers every 10 s, and a digest of the others every 30 s, so the first
         # minute shows a notable follower's card and a digest.
+        # Real time on both sides: Slack over Socket Mode, X over its Activity stream.
         env = {**environment(x, slack, redis_url), "BIRDHOUSE_FOLLOWER_POLL_INTERVAL": "10",
-               "BIRDHOUSE_DIGEST_PERIOD": "30"}
+               "BIRDHOUSE_DIGEST_PERIOD": "30", "SLACK_APP_TOKEN": slack.app_token, "BIRDHOUSE_INGEST": "stream",
+               "BIRDHOUSE_RECONCILE_INTERVAL": str(RECONCILE_SECONDS)}
         settings = Settings.load(environ=env, dotenv=None)
         connection = connect(redis_url)
-        web = server(create_app(settings, connection), connection, settings.slack_signing_secret, "127.0.0.1", 0)
-        threading.Thread(target=web.run, name="demo-web", daemon=True).start()
-        started.append(web.close)
-        slack.request_url = f"http://127.0.0.1:{web.effective_port}/slack/events"
+        slack.delivery = "socket_mode"
+        socket_mode = socket_mode_handler(create_app(settings, connection), slack.app_token)
+        socket_mode.connect()
+        started.append(lambda: _disconnect(slack, socket_mode))
 
         # A session of its own: Ctrl-C reaches only the demo, which then stops everything in order.
         worker = subprocess.Popen([sys.executable, "-m", "birdhouse", "--log-level", "WARNING", "worker"],
                                   env={**os.environ, **env}, cwd=data_dir, start_new_session=True)
         started.append(lambda: _stop_process(worker))
 
-        print(_banner(x, slack, slack.request_url, data_dir), file=out, flush=True)
+        print(_banner(x, slack, data_dir), file=out, flush=True)
         if browser:
             print(f"Open the workspace: {page.url}  (you act as @{VISITOR_NAME}, one of the team)\n", file=out,
                   flush=True)
             if out.isatty():  # a person is watching: show them the page
                 webbrowser.open(page.url)
         else:
-            print(f"Cards appear below as the channels receive them (polling X every {POLL_SECONDS} s).\n",
+            print("Cards appear below as the channels receive them (mentions as they are posted).\n",
                   file=out, flush=True)
             watch(slack, CHANNELS, out)
+        # Mentions start once the stream is open, so that each arrives as it is posted.
+        while x.activity.streams.open_count() == 0 and worker.poll() is None:
+            if stop.wait(0.1):
+                return 0
         traffic = TrafficSource(x, seed=int(time.time()))
         traffic.opening()
         threading.Thread(target=_followers_once_watched, args=(x, traffic, stop), name="demo-followers",
@@ -176,6 +185,12 @@ def _followers_once_watched(x: XEmulator, traffic: TrafficSource, stop: threadin
     traffic.new_audience()
 
 
+def _disconnect(slack: SlackEmulator, socket_mode: SocketModeHandler) -> None:
+    socket_mode.client.auto_reconnect_enabled = False
+    slack.close()  # ends the Socket Mode connection, which wakes the client's read so close() is quick
+    socket_mode.close()
+
+
 def _stop_process(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -184,11 +199,13 @@ def _stop_process(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def _banner(x: XEmulator, slack: SlackEmulator, request_url: str, data_dir: Path) -> str:
+def _banner(x: XEmulator, slack: SlackEmulator, data_dir: Path) -> str:
     return (
         "Birdhouse demo: emulated X and Slack, no accounts needed. Ctrl-C stops everything.\n"
         f"  X emulator      {x.url}   (brand @{BRAND}; mentions and followers arrive on their own)\n"
         f"  Slack emulator  {slack.url}   (channels: {', '.join('#' + name for name in CHANNELS.values())})\n"
-        f"  Slack app       {request_url}\n"
+        f"  Slack app       over Socket Mode (no public URL)\n"
+        f"  X to Birdhouse  the Activity stream, as mentions are posted (a reconciling poll every "
+        f"{RECONCILE_SECONDS} s)\n"
         f"  Redis + worker  private, data in {data_dir} (removed when the demo stops)\n"
     )

@@ -9,6 +9,7 @@ import logging
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -64,39 +65,53 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_web(args: argparse.Namespace) -> int:
+def _serve_http(settings: Settings, connection: redis.Redis, args: argparse.Namespace) -> Any:
+    """The web app, not yet running: Slack's endpoint, the health check and, in webhook mode, X's webhook."""
     from slackbot.app import create_app
-    from slackbot.web import server
+    from slackbot.web import X_WEBHOOK_PATH, server, x_webhook_secret
 
-    settings, connection = _start(args)
-    web = server(create_app(settings, connection), connection, settings.slack_signing_secret, args.host, args.port)
+    web = server(create_app(settings, connection), connection, settings.slack_signing_secret, args.host, args.port,
+                 x_consumer_secret=x_webhook_secret(settings))
     log.info("serving Slack requests on http://%s:%s/slack/events", args.host, web.effective_port)
-    web.run()
+    if settings.ingest == "webhook":
+        log.info("serving X's webhook on http://%s:%s%s", args.host, web.effective_port, X_WEBHOOK_PATH)
+    return web
+
+
+def _socket_handler(settings: Settings, connection: redis.Redis) -> Any:
+    from slackbot.app import create_app
+    from slackbot.socket_mode import socket_mode_handler
+
+    settings.require("slack_app_token")
+    assert settings.slack_app_token is not None
+    return socket_mode_handler(create_app(settings, connection), settings.slack_app_token)
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    settings, connection = _start(args)
+    _serve_http(settings, connection, args).run()
     return 0
 
 
 def cmd_socket(args: argparse.Namespace) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from slackbot.app import create_app
-
     settings, connection = _start(args)
-    settings.require("slack_app_token")
-    SocketModeHandler(create_app(settings, connection), settings.slack_app_token).start()
+    _socket_handler(settings, connection).start()
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """App, worker and scheduler in one process tree: enough for a small team."""
-    from slackbot.app import create_app
-    from slackbot.web import server
+    """App, worker and scheduler in one process tree: enough for a small team. With ``--socket`` Slack comes
+    over Socket Mode; the web app is served all the same when X's webhook needs it."""
     from workers.context import Context
     from workers.runner import run_worker
 
     settings, connection = _start(args)
-    web = server(create_app(settings, connection), connection, settings.slack_signing_secret, args.host, args.port)
-    threading.Thread(target=web.run, name="birdhouse-web", daemon=True).start()
-    log.info("serving Slack requests on http://%s:%s/slack/events", args.host, web.effective_port)
+    if args.socket:
+        _socket_handler(settings, connection).connect()  # its own threads; returns once connected
+        log.info("connected to Slack over Socket Mode")
+    if not args.socket or settings.ingest == "webhook":
+        threading.Thread(target=_serve_http(settings, connection, args).run, name="birdhouse-web",
+                         daemon=True).start()
     run_worker(Context(settings, connection), logging_level=args.log_level)
     return 0
 
@@ -131,6 +146,9 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=3000)
         command.set_defaults(func=func)
+        if name == "run":
+            command.add_argument("--socket", action="store_true",
+                                 help="take Slack's requests over Socket Mode (needs SLACK_APP_TOKEN), no public URL")
     commands.add_parser("socket", help="serve Slack over Socket Mode (needs SLACK_APP_TOKEN)"
                         ).set_defaults(func=cmd_socket)
     commands.add_parser("triage", help="triage X posts: JSON lines on stdin, JSON lines on stdout"

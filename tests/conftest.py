@@ -21,7 +21,8 @@ from emulators.http import Serving
 from emulators.slack import SlackEmulator
 from emulators.x import XEmulator
 from slackbot.app import create_app
-from slackbot.web import server
+from slackbot.socket_mode import socket_mode_handler
+from slackbot.web import server, x_webhook_secret
 from workers.context import Context, install
 from workers.runner import run_worker
 
@@ -106,6 +107,7 @@ class Stack:
         self.ctx = Context(settings, connection)
         install(self.ctx)
         self._web = None
+        self._socket_mode = None
 
     def use_clock(self, clock: FakeClock) -> None:
         """Workers, and the app served after this, read ``clock`` instead of the time (the emulators do not)."""
@@ -121,18 +123,35 @@ class Stack:
     def cards(self, channel: str = MENTIONS) -> list[dict]:
         return self.slack.messages(channel)
 
-    def serve_app(self) -> str:
+    def serve_app(self, port: int = 0) -> str:
         """Serve the Bolt app over HTTP and point the Slack emulator's deliveries at it."""
         self._web = server(create_app(self.settings, self.redis, self.ctx.clock), self.redis,
-                           self.settings.slack_signing_secret, "127.0.0.1", 0)
+                           self.settings.slack_signing_secret, "127.0.0.1", port,
+                           x_consumer_secret=x_webhook_secret(self.settings))
         threading.Thread(target=self._web.run, daemon=True).start()
         url = f"http://127.0.0.1:{self._web.effective_port}"
         self.slack.request_url = url + "/slack/events"
         return url
 
+    def serve_socket_mode(self) -> None:
+        """Connect the Bolt app over Socket Mode, as ``birdhouse socket`` does, and have the Slack emulator deliver
+        every interaction there. A quick ping beat, so a dropped connection is reopened at once."""
+        self.slack.delivery = "socket_mode"
+        self._socket_mode = socket_mode_handler(create_app(self.settings, self.redis, self.ctx.clock),
+                                                self.slack.app_token, ping_interval=0.2)
+        self._socket_mode.connect()
+
     def close(self) -> None:
         if self._web is not None:
             self._web.close()
+            self._web = None
+        if self._socket_mode is not None:
+            client = self._socket_mode.client
+            client.auto_reconnect_enabled = False
+            client.current_session_state.terminated = True
+            self.slack.socket_mode.drop()  # wakes the client's blocked read: close() need not wait out its timeout
+            client.close()
+            self._socket_mode = None
         install(None)
 
 

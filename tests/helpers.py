@@ -3,12 +3,16 @@ the way a person reads them (sections, buttons), and a mention card to press but
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from birdhouse.settings import Settings
 from birdhouse.store import EventLog
 from tests.conftest import MENTIONS, Stack
+from workers.stream import ActivityStream
 
 T = TypeVar("T")
 
@@ -38,6 +42,38 @@ def eventually(condition: Callable[[], T]) -> T:
         assert time.monotonic() < deadline, "the condition never held"
         time.sleep(0.01)
     return result
+
+
+def worked_until(stack: Stack, condition: Callable[[], T]) -> T:
+    """``condition()`` once it holds, running the queued jobs (a real RQ worker, in bursts) while waiting: for
+    what the stream client queues from its thread."""
+    return eventually(lambda: (stack.work(), condition())[1])
+
+
+def reconfigured(stack: Stack, **variables: str) -> Stack:
+    """The same emulators and Redis under other settings (``BIRDHOUSE_INGEST="stream"``, say)."""
+    stack.close()
+    environment = {**stack.environment, **variables}
+    return Stack(stack.x, stack.slack, Settings.load(environ=environment, dotenv=None), stack.redis, environment)
+
+
+@contextmanager
+def streaming(stack: Stack) -> Iterator[ActivityStream]:
+    """The stream client running in its thread, as a worker runs it, until the block ends."""
+    client = ActivityStream(stack.ctx)
+    stop = threading.Event()
+    thread = threading.Thread(target=client.run, args=(stop,), name="test-stream", daemon=True)
+    thread.start()
+    try:
+        yield client
+    finally:
+        stop.set()
+        stack.x.activity.streams.disconnect(abrupt=True)  # wakes its blocked read
+        thread.join(GIVE_UP_SECONDS)
+
+
+def tweet_ids(stack: Stack) -> list[str]:
+    return [card["metadata"]["event_payload"]["tweet_id"] for card in stack.cards()]
 
 
 def forbid_sleeping(seconds: float) -> None:

@@ -31,10 +31,10 @@ class Context(Runtime):
         self.x = XClient(self.settings, observer=self._observe_x)
         self.slack = web_client(self.settings)
 
-    def _observe_x(self, endpoint: str, rate_limit: RateLimit | None, item_ids: list[str]) -> None:
+    def _observe_x(self, endpoint: str, rate_limit: RateLimit | None, item_ids: list[str], requests: int) -> None:
         if rate_limit is not None:
             self.ratelimits.record(endpoint, rate_limit)
-        self.usage.record(endpoint, item_ids, self.clock())
+        self.usage.record(endpoint, item_ids, self.clock(), requests=requests)
 
     def brand_id(self) -> str:
         """The brand's X user id: asked of X once, then kept (users/me is a paid read like any other)."""

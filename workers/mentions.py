@@ -17,7 +17,7 @@ from workers.polling import run_poll
 from workers.scheduler import Periodic
 from workers.triage import triage
 
-POLL = Periodic("poll-mentions", jobs.Job.POLL_MENTIONS, interval=lambda settings: settings.poll_interval)
+POLL = Periodic("poll-mentions", jobs.Job.POLL_MENTIONS, interval=lambda settings: settings.mention_poll_interval())
 PAGE_SIZE = 100
 MAX_PAGES = 8  # X serves only the 800 newest mentions
 OVERLAP_SECONDS = 10.0
@@ -69,21 +69,47 @@ def fetch_new_mentions(ctx: Context) -> dict[str, Any]:
                               pagination_token=token, max_results=window.page_size)
         pages += 1
         for post in page.items:
-            # X expands authors on the page; one missing (rare: a race with a rename) is asked for once.
-            author = page.users.get(post["author_id"]) or ctx.x.user(post["author_id"])
-            mention = replace(Mention.from_api(post, author), triage=triage(post, author).to_dict())
-            seen.append((mention.id, datetime.fromisoformat(mention.created_at.replace("Z", "+00:00")).timestamp()))
-            if ctx.mentions.add(mention):
+            mention, first_sight = take(ctx, post, page.users.get(post["author_id"]))
+            seen.append((mention.id, posted_at(mention)))
+            if first_sight:
                 new_ids.append(mention.id)
-                ctx.events.record(Event(EventKind.MENTION, at=seen[-1][1], mention_id=mention.id,
-                                        data={"kind": mention.triage["kind"], "author_id": mention.author.id}))
         token = page.next_token
         if not token:
             break
-    # Oldest first, so the channel reads in the order people posted.
-    for mention_id in sorted(new_ids, key=int):
-        jobs.post_card(ctx.redis, CardKind.MENTION, mention_id)
+    queue_cards(ctx, new_ids)
     cursor = overlap_since_id(seen, OVERLAP_SECONDS, since_id, ctx.clock())
     if cursor and cursor != since_id:
         ctx.mentions.set_since_id(cursor)
     return {"pages": pages, "read": len(seen), "new": len(new_ids)}
+
+
+# -- the one way in for a mention, however it came (polled, streamed, delivered to the webhook) ------------
+def take(ctx: Context, post: dict[str, Any], author: dict[str, Any] | None) -> tuple[Mention, bool]:
+    """Triage and store a post X sent; True the first time it is seen (``SET NX``), when its event is recorded.
+    A poll and the stream may both bring the same post: only the first one stores it."""
+    # X expands the author with the post; one missing (rare: a race with a rename) is asked for once.
+    author = author or ctx.x.user(post["author_id"])
+    mention = replace(Mention.from_api(post, author), triage=triage(post, author).to_dict())
+    first_sight = ctx.mentions.add(mention)
+    if first_sight:
+        ctx.events.record(Event(EventKind.MENTION, at=posted_at(mention), mention_id=mention.id,
+                                data={"kind": mention.triage["kind"], "author_id": mention.author.id}))
+    return mention, first_sight
+
+
+def queue_cards(ctx: Context, new_ids: list[str]) -> None:
+    """Oldest first, so the channel reads in the order people posted."""
+    for mention_id in sorted(new_ids, key=int):
+        jobs.post_card(ctx.redis, CardKind.MENTION, mention_id)
+
+
+def receive(ctx: Context, posts: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> list[str]:
+    """Mentions pushed by X (stream or webhook): stored and carded like polled ones; the ids seen first here."""
+    new_ids = [mention.id for mention, first_sight in (take(ctx, post, author) for post, author in posts)
+               if first_sight]
+    queue_cards(ctx, new_ids)
+    return new_ids
+
+
+def posted_at(mention: Mention) -> float:
+    return datetime.fromisoformat(mention.created_at.replace("Z", "+00:00")).timestamp()

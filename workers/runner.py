@@ -1,9 +1,13 @@
-"""Running workers: an RQ worker on Birdhouse's queues, plus the scheduler ticking in a thread beside it."""
+"""Running workers: an RQ worker on Birdhouse's queues, plus the scheduler ticking in a thread beside it, and,
+with ``BIRDHOUSE_INGEST=stream|webhook``, the thread that keeps X pushing events (the stream client, or the
+webhook's registration)."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from functools import partial
 
 from rq import Queue, SimpleWorker, Worker
 
@@ -11,6 +15,8 @@ from birdhouse.jobs import LISTEN_ORDER
 from workers.context import Context, install
 from workers.periodic import PERIODIC
 from workers.scheduler import Scheduler
+from workers.stream import ActivityStream
+from workers.webhooks import register_webhook
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +37,7 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
     if with_scheduler and not burst:
         scheduler = Scheduler(ctx.redis, ctx.settings, PERIODIC, clock=ctx.clock)
         threading.Thread(target=scheduler.run, args=(stop,), name="birdhouse-scheduler", daemon=True).start()
+        start_ingest(ctx, stop)
     worker_class = Worker if forking else SimpleWorker
     worker = worker_class(queues(ctx), connection=ctx.redis)
     try:
@@ -38,3 +45,20 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
         return worker.work(burst=burst, with_scheduler=True, logging_level="WARNING" if burst else logging_level)
     finally:
         stop.set()
+
+
+def start_ingest(ctx: Context, stop: threading.Event) -> threading.Thread | None:
+    """The stream client (every worker runs one; the stream lease lets only one connect) or the webhook's
+    registration; nothing in poll mode.
+
+    The thread gets a context of its own, with its own HTTP connections: a forked job inherits the worker's
+    connection pools, and two processes must never talk over one socket.
+    """
+    if ctx.settings.ingest == "poll":
+        return None
+    own = Context(ctx.settings, ctx.redis, ctx.clock)
+    target: Callable[[threading.Event], object] = (
+        ActivityStream(own).run if ctx.settings.ingest == "stream" else partial(register_webhook, own))
+    thread = threading.Thread(target=target, args=(stop,), name=f"birdhouse-{ctx.settings.ingest}", daemon=True)
+    thread.start()
+    return thread

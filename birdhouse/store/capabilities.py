@@ -16,6 +16,7 @@ from birdhouse.store.base import Store
 
 LIKE = "like"
 FOLLOW = "follow"
+FOLLOW_EVENTS = "follow_events"  # follow.follow Activity subscriptions: Enterprise and Partner access only
 
 
 @dataclass(frozen=True)

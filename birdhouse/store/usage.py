@@ -19,7 +19,8 @@ def utc_day(at: float) -> str:
 
 
 class UsageStore(Store):
-    def record(self, endpoint: str, item_ids: list[str], at: float) -> None:
+    def record(self, endpoint: str, item_ids: list[str], at: float, requests: int = 1) -> None:
+        """``requests`` is 0 for an event on a stream already open: it came without asking."""
         day = utc_day(at)
         key, seen = f"bh:x:usage:{day}", f"bh:x:usage:{day}:seen:{endpoint}"
         new = 0
@@ -29,7 +30,7 @@ class UsageStore(Store):
                 pipe.expire(seen, SEEN_RETENTION_SECONDS)
                 new = pipe.execute()[0]
         with self.connection.pipeline() as pipe:
-            pipe.hincrby(key, f"{endpoint}:requests", 1)
+            pipe.hincrby(key, f"{endpoint}:requests", requests)
             pipe.hincrby(key, f"{endpoint}:items", len(item_ids))
             pipe.hincrby(key, f"{endpoint}:billed", new)
             pipe.expire(key, STATS_RETENTION_SECONDS)

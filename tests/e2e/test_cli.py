@@ -135,3 +135,17 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_check_says_which_ingest_modes_the_access_level_allows(stack: Stack, tmp_path):
+    result = birdhouse("check", env={**stack.environment, "BIRDHOUSE_INGEST": "stream"}, cwd=tmp_path)
+    assert "ok   X ingest: poll, stream and webhook allowed" in result.stdout
+    assert "ok   BIRDHOUSE_INGEST: stream, with a reconciling poll every 900 s" in result.stdout
+
+    webhook = birdhouse("check", env={**stack.environment, "BIRDHOUSE_INGEST": "webhook"}, cwd=tmp_path)
+    assert "FAIL  BIRDHOUSE_INGEST: webhook needs BIRDHOUSE_WEBHOOK_URL" in webhook.stdout
+
+    no_token = {key: value for key, value in stack.environment.items() if key != "X_BEARER_TOKEN"}
+    polling = birdhouse("check", env=no_token, cwd=tmp_path)
+    assert "ok   X ingest: poll only (X_BEARER_TOKEN is not set" in polling.stdout
+    assert "ok   BIRDHOUSE_INGEST: poll, every 60 s" in polling.stdout

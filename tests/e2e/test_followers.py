@@ -20,7 +20,7 @@ from emulators.http import Serving
 from emulators.slack import SlackEmulator
 from emulators.x import XEmulator
 from tests.conftest import ALICE, BOB, FOLLOWERS, MALLORY, MENTIONS, Stack, emulated_environment
-from tests.helpers import FakeClock, buttons, eventually
+from tests.helpers import FakeClock, buttons, eventually, streaming, worked_until
 from workers.scheduler import next_due
 
 FOLLOWERS_PATH = "/2/users/{}/followers"
@@ -344,3 +344,22 @@ def test_without_follower_lookup_it_says_so_once_and_mentions_keep_flowing(build
     assert len(warnings) == 1 and "does not include follower lookup" in warnings[0]
     assert next_due(stack.redis, "poll-followers") == pytest.approx(stack.ctx.clock.now + 6 * HOUR, abs=1)
     assert len(stack.slack.messages(MENTIONS)) == 1
+
+
+# -- follow.follow events (stream mode, where the access level has them) ---------------------------------
+def test_a_follow_event_brings_a_notable_follower_in_real_time_once(build):
+    stack = build("enterprise", BIRDHOUSE_INGEST="stream")
+    stack.x.activity.streams.keepalive_seconds = 0.2
+    seeded(stack, existing=3)
+    with streaming(stack):
+        eventually(lambda: stack.x.activity.streams.open_count() == 1)
+        assert {s["event_type"] for s in stack.x.activity_state()["subscriptions"]} == {"post.mention.create",
+                                                                                       "follow.follow"}
+        before = follower_requests(stack)
+        follow(stack, notable(stack))
+
+        [card] = worked_until(stack, lambda: cards(stack))
+    assert follower_requests(stack) == before  # the event brought it, no read of the follower list
+    assert "<https://x.com/roastery|@roastery>" in block(card, "who")["text"]["text"]
+    poll(stack)  # the follower poll finds the same follower, and announces nobody
+    assert len(cards(stack)) == 1

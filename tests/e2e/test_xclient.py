@@ -22,7 +22,7 @@ def observed() -> list:
 
 @pytest.fixture
 def client(stack: Stack, observed: list) -> XClient:
-    return XClient(stack.settings, observer=lambda endpoint, limit, ids: observed.append((endpoint, limit, ids)))
+    return XClient(stack.settings, observer=lambda endpoint, limit, ids, requests: observed.append((endpoint, limit, ids)))
 
 
 def test_reads_reach_the_configured_base_url_and_report_rate_limits(stack: Stack, client: XClient, observed):

@@ -119,7 +119,9 @@ class Stream:
     """One stream connection, read chunk by chunk: an event each, or a keep-alive."""
 
     def __init__(self, api: requests.Session, **params: Any) -> None:
-        self.response = call(api, "GET", "/2/activity/stream", params=params, stream=True)
+        # A connection of its own: the server closes it when the stream ends, so it must not go back to the pool.
+        self.response = call(api, "GET", "/2/activity/stream", params=params, stream=True,
+                             headers={"Connection": "close"})
         self._chunks: Iterator[bytes] = self.response.iter_content(chunk_size=None)
 
     def next_chunk(self) -> bytes:
