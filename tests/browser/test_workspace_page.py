@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from birdhouse.tweet_length import weighted_length
 from emulators.slack.web import WorkspacePage
-from tests.conftest import ALICE, BOB, MENTIONS, Stack, eventually
+from tests.conftest import ALICE, BOB, MENTIONS, Stack
+from tests.helpers import eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from emulators.slack import SlackEmulator
 from emulators.slack import websocket
 from emulators.slack.socket_mode import MAX_CONNECTIONS
-from tests.conftest import eventually
+from tests.helpers import eventually
 
 CHANNEL, ALICE = "C0MENTIONS", "U0ALICE"
 CARD = [{"type": "actions", "block_id": "card", "elements": [

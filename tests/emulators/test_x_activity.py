@@ -19,7 +19,7 @@ from emulators.http import Emulator, Request, Response, Serving
 from emulators.x import XEmulator
 from emulators.x.traffic import TrafficSource
 from emulators.x.webhooks import SIGNATURE_HEADER
-from tests.conftest import eventually
+from tests.helpers import eventually
 from tests.emulators.test_x_schema import Spec
 
 MENTIONS = "post.mention.create"
