@@ -10,7 +10,7 @@ from birdhouse import jobs
 from birdhouse.models import CardKind, Mention
 from birdhouse.store import Event
 from birdhouse.store.events import EventKind
-from workers.card_jobs import requeue_unposted
+from workers.card_jobs import queue_new, requeue_unposted
 from workers.context import Context, current
 from workers.pacing import overlap_since_id
 from workers.polling import run_poll
@@ -80,9 +80,7 @@ def fetch_new_mentions(ctx: Context) -> dict[str, Any]:
         token = page.next_token
         if not token:
             break
-    # Oldest first, so the channel reads in the order people posted.
-    for mention_id in sorted(new_ids, key=int):
-        jobs.post_card(ctx.redis, CardKind.MENTION, mention_id)
+    queue_new(ctx, CardKind.MENTION, new_ids)  # the outbox posts them most urgent first, oldest first within
     cursor = overlap_since_id(seen, OVERLAP_SECONDS, since_id, ctx.clock())
     if cursor and cursor != since_id:
         ctx.mentions.set_since_id(cursor)

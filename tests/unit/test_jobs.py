@@ -34,6 +34,7 @@ def test_every_typed_enqueue_passes_what_its_job_takes(redis_conn: redis.Redis):
     jobs.escalate(redis_conn, "escalate-1", "1", "U0ALICE")
     jobs.add_to_vip(redis_conn, "vip_list-1", "1", "U0ALICE")
     jobs.dismiss_follower(redis_conn, "follower_dismiss-1", "1", "U0ALICE")
+    jobs.card_from_digest(redis_conn, "digest_card-1", "1", "U0ALICE")
 
     queued = [job for name in jobs.LISTEN_ORDER for job in jobs.queue(redis_conn, name).get_jobs()]
     for job in queued:
