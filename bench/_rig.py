@@ -32,17 +32,24 @@ class Rig:
         self.servings = [Serving(self.x), Serving(self.slack)]
         self.data_dir = data_dir
         self.carded_at: dict[str, float] = {}
+        self.digested_at: dict[str, float] = {}  # mention id -> when a digest listing it was posted
         self.slack.on_message(self._on_message)
 
     def _on_message(self, event: str, channel: str, message: dict) -> None:
         payload = (message.get("metadata") or {}).get("event_payload") or {}
         if event == "posted" and "tweet_id" in payload:
             self.carded_at.setdefault(payload["tweet_id"], time.monotonic())
+        if event == "posted" and "digest_id" in payload:
+            for block in message.get("blocks") or []:
+                if block.get("block_id", "").startswith("line-"):
+                    self.digested_at.setdefault(block["block_id"].removeprefix("line-"), time.monotonic())
 
     def __enter__(self) -> Rig:
         url = self.redis.start()
         self.x.url, self.slack.url = (serving.start() for serving in self.servings)
-        self.env = {**environment(self.x, self.slack, url), "BIRDHOUSE_POLL_INTERVAL": "1"}
+        # Slack's limits are off in the emulator, and Birdhouse's pace far above them: the figures are Birdhouse's.
+        self.env = {**environment(self.x, self.slack, url), "BIRDHOUSE_POLL_INTERVAL": "1",
+                    "BIRDHOUSE_SLACK_PACE": "1000"}
         self.connection = connect(url)
         return self
 

@@ -5,22 +5,34 @@ Prints, for one worker process:
 - cost: X requests and X items read per new mention, Slack Web API calls per mention;
 - latency: with the worker running live (polling every second), time from a mention being posted on X to
   its card arriving in Slack, p50 and p99.
-Slack's per-channel rate limit (about one message a second) is switched off in the emulator so that the
-figures measure Birdhouse, not Slack's pacing; with it on, a burst drains at Slack's pace instead.
+- cost in one process, with a profile: a poll's page triaged and stored, and its cards posted by the drain,
+  where the time per mention goes.
+Slack's per-channel rate limit (about one message a second) is switched off in the emulator, and Birdhouse's
+pace raised to match, so that the figures measure Birdhouse, not Slack's pacing; ``bench/burst.py`` runs at
+Slack's pace.
 """
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from _rig import Rig, percentile
+from birdhouse.settings import Settings
+from workers.card_jobs import KINDS
+from workers.context import Context
+from workers.drain import drain_all
+from workers.mentions import fetch_new_mentions
 
 BACKLOG = 400
 LIVE_MENTIONS = 60
 LIVE_RATE_PER_SECOND = 4.0
+PROFILED = 400
 
 
 def throughput(rig: Rig) -> None:
@@ -64,10 +76,33 @@ def latency(rig: Rig) -> None:
           "  (bounded below by the poll interval)")
 
 
+def profile(rig: Rig) -> None:
+    ctx = Context(Settings.load(environ=rig.env, dotenv=None), rig.connection)
+    author = rig.x.add_user("profile_author")
+    for n in range(PROFILED):
+        rig.x.post(author["id"], f"@acme profiled question {n}: where is my parcel?")
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    stored = fetch_new_mentions(ctx)["new"]
+    poll_done = time.perf_counter()
+    posted = drain_all(ctx, KINDS)
+    profiler.disable()
+    ended = time.perf_counter()
+    assert stored == posted == PROFILED, (stored, posted)
+    print(f"{PROFILED} mentions in one process (the emulators' threads beside it):")
+    print(f"  poll, triage, store   {PROFILED / (poll_done - started):8.0f} mentions/s")
+    print(f"  cards posted (drain)  {PROFILED / (ended - poll_done):8.0f} cards/s   "
+          f"(whole pipeline {PROFILED / (ended - started):.0f} mentions/s)")
+    print("  profile, by own time (top 12):")
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(12)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="birdhouse-bench-") as folder, Rig(Path(folder)) as rig:
         throughput(rig)
         latency(rig)
+        profile(rig)
 
 
 if __name__ == "__main__":

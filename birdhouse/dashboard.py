@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from functools import partial
 
 import redis
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from birdhouse import business_hours
+from birdhouse.errors import SlackError
 from birdhouse.settings import Settings
+from birdhouse.slackclient import SlackClient
 from birdhouse.stats import QUEUE_LOOKBACK, Elapsed, Item, Stats, compute, open_queue, usage_days, window_start
 from birdhouse.store import CardRef, EventLog, MentionStore, UsageStore
 from birdhouse.store.permalinks import PermalinkStore
@@ -52,22 +52,22 @@ def open_items(connection: redis.Redis, now: float) -> list[tuple[Item, CardRef]
     return [(item, card) for item, card in found if card is not None]
 
 
-def permalinks(connection: redis.Redis, client: WebClient, cards: list[CardRef]) -> list[str | None]:
+def permalinks(connection: redis.Redis, client: SlackClient, cards: list[CardRef]) -> list[str | None]:
     """Each card's permalink: asked of Slack once per card, then kept."""
     store = PermalinkStore(connection)
     links = store.get_many(cards)
     for index, (card, link) in enumerate(zip(cards, links, strict=True)):
         if link is None:
             try:
-                links[index] = client.chat_getPermalink(channel=card.channel, message_ts=card.ts)["permalink"]
-            except SlackApiError as exc:
-                log.warning("no permalink for card %s/%s: %s", card.channel, card.ts, exc.response.get("error"))
+                links[index] = client.permalink(card.channel, card.ts)
+            except SlackError as exc:
+                log.warning("no permalink for card %s/%s: %s", card.channel, card.ts, exc.error)
                 continue
             store.set(card, links[index])
     return links
 
 
-def open_cards(connection: redis.Redis, client: WebClient, now: float, shown: int) -> list[OpenCard]:
+def open_cards(connection: redis.Redis, client: SlackClient, now: float, shown: int) -> list[OpenCard]:
     """The open queue as the team sees it: who wrote what, and where its card is. Slack is asked for the
     permalinks of the oldest ``shown`` only: the rest are counted, not listed."""
     mentions = MentionStore(connection)

@@ -74,3 +74,27 @@ class XNotFound(XError):
 
 class XInvalidRequest(XError):
     """X rejected the request's parameters (400): a bug on our side, or text X will not take."""
+
+
+# --- Slack --------------------------------------------------------------------------------------------
+
+
+class SlackError(BirdhouseError):
+    """Slack refused a call (``ok: false``). ``error`` is Slack's code: ``channel_not_found``, ``invalid_blocks``..."""
+
+    def __init__(self, method: str, error: str) -> None:
+        super().__init__(f"Slack {method}: {error}")
+        self.method = method
+        self.error = error
+
+
+class SlackUnavailable(SlackError):
+    """Slack did not answer (timeout, dropped connection) or answered 5xx: a post may or may not have happened."""
+
+
+class SlackRateLimited(SlackError):
+    """Slack kept answering 429 after every wait it asked for. ``retry_after`` is its last word, in seconds."""
+
+    def __init__(self, method: str, retry_after: float) -> None:
+        super().__init__(method, "ratelimited")
+        self.retry_after = retry_after

@@ -48,6 +48,7 @@ class Job(StrEnum):
     ADD_TO_VIP = "workers.actions.add_to_vip"
     DISMISS_FOLLOWER = "workers.actions.dismiss_follower"
     TAKE_WEBHOOK_EVENT = "workers.webhooks.take"
+    CARD_FROM_DIGEST = "workers.card_jobs.card_from_digest"
 
 
 def queue(connection: redis.Redis, name: str = DEFAULT) -> Queue:
@@ -73,8 +74,8 @@ def card_job_id(kind: CardKind, subject_id: str) -> str:
 
 
 def post_card(connection: redis.Redis, kind: CardKind, subject_id: str) -> bool:
-    """Post the card of ``subject_id`` unless that job was queued in the last REQUEUE_AFTER_SECONDS or is still
-    waiting or running: polls hand lost cards back with this, as often as they like. True when queued."""
+    """Hand the card of ``subject_id`` to its channel's outbox (``workers.card_jobs.post``) unless that job was
+    queued in the last REQUEUE_AFTER_SECONDS or is still waiting or running. True when queued."""
     job_id = card_job_id(kind, subject_id)
     if not QueuedMarks(connection).mark(job_id, REQUEUE_AFTER_SECONDS):
         return False
@@ -119,3 +120,7 @@ def add_to_vip(connection: redis.Redis, key: str, follower_id: str, user: str) -
 
 def dismiss_follower(connection: redis.Redis, key: str, follower_id: str, user: str) -> None:
     _act(connection, Job.DISMISS_FOLLOWER, key, follower_id, user)
+
+
+def card_from_digest(connection: redis.Redis, key: str, mention_id: str, user: str) -> None:
+    _act(connection, Job.CARD_FROM_DIGEST, key, mention_id, user)

@@ -184,6 +184,12 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("BIRDHOUSE_DIGEST_PERIOD", "digest_period",
              "how often the new-follower digest is posted: hourly, daily, weekly, or seconds",
              default="daily", parse=_period),
+    Variable("BIRDHOUSE_DIGEST_AFTER", "digest_after",
+             "seconds of cards a channel's backlog may hold at Slack's pace; beyond that the lowest-priority "
+             "mentions are listed in digest messages instead of single cards", default="60", parse=_seconds),
+    Variable("BIRDHOUSE_SLACK_PACE", "slack_pace",
+             "how fast Birdhouse writes to Slack, as a multiple of Slack's published limits (1 message per "
+             "second per channel); raise it only against an emulator", default="1", parse=_positive("times")),
     Variable("BIRDHOUSE_SAVED_REPLIES", "saved_replies",
              "a text file of saved replies, one per line, offered in the reply modal; unset: none",
              optional=True, parse=_saved_replies),
@@ -222,6 +228,8 @@ class Settings:
     bot_min_signals: int
     vip_list_id: str | None
     digest_period: float
+    digest_after: float
+    slack_pace: float
     saved_replies: tuple[str, ...] | None
 
     @classmethod

@@ -13,9 +13,9 @@ from typing import Any
 
 import redis
 from slack_bolt import Ack, BoltResponse
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
+from birdhouse.errors import SlackError
+from birdhouse.slackclient import SlackClient
 from birdhouse.store.usergroups import UserGroups
 from slackbot.views import notices
 
@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 
 GROUP_CACHE_SECONDS = 60
 
-# How a refusal is answered: (ack, body, client, what to say) -> Bolt's response.
-Refuse = Callable[[Ack, dict[str, Any], WebClient, str], BoltResponse]
+# How a refusal is answered: (ack, body, Slack, what to say) -> Bolt's response.
+Refuse = Callable[[Ack, dict[str, Any], SlackClient, str], BoltResponse]
 
 
 class TeamUnknown(Exception):
@@ -40,33 +40,33 @@ def is_member(user: str, team: Iterable[str], group_members: dict[str, Iterable[
 
 
 class Team:
-    def __init__(self, team: tuple[str, ...], connection: redis.Redis) -> None:
+    def __init__(self, team: tuple[str, ...], connection: redis.Redis, slack: SlackClient) -> None:
         self.team = team
         self.groups = UserGroups(connection)
+        self.slack = slack
 
-    def allows(self, user: str, client: WebClient) -> bool:
+    def allows(self, user: str) -> bool:
         if not self.team or user in self.team:
             return True
-        groups = {group: self._members(group, client) for group in self.team if group.startswith("S")}
+        groups = {group: self._members(group) for group in self.team if group.startswith("S")}
         return is_member(user, self.team, groups)
 
-    def _members(self, group: str, client: WebClient) -> list[str]:
+    def _members(self, group: str) -> list[str]:
         if (kept := self.groups.members(group)) is not None:
             return kept
         try:
-            users = client.usergroups_users_list(usergroup=group)["users"]
-        except SlackApiError as exc:
-            log.error("cannot list user group %s: %s (the app needs usergroups:read)", group,
-                      exc.response.get("error"))
+            users = self.slack.usergroup_members(group)
+        except SlackError as exc:
+            log.error("cannot list user group %s: %s (the app needs usergroups:read)", group, exc.error)
             raise TeamUnknown(group) from exc
         self.groups.keep(group, users, GROUP_CACHE_SECONDS)
         return users
 
 
-def refuse_privately(ack: Ack, body: dict[str, Any], client: WebClient, text: str) -> BoltResponse:
+def refuse_privately(ack: Ack, body: dict[str, Any], slack: SlackClient, text: str) -> BoltResponse:
     """A button press: acked, and the person told why nothing happened, only them."""
     response = ack()
-    client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=text)
+    slack.post_ephemeral(body["channel"]["id"], body["user"]["id"], text)
     return response
 
 
@@ -74,15 +74,14 @@ def team_only(team: Team, refuse: Refuse = refuse_privately) -> Callable[..., Bo
     """Bolt listener middleware: the listener runs for people on the team; anyone else is refused, and nothing
     happens."""
 
-    def on_the_team(ack: Ack, body: dict[str, Any], client: WebClient, next_: Callable[[], None]
-                    ) -> BoltResponse | None:
+    def on_the_team(ack: Ack, body: dict[str, Any], next_: Callable[[], None]) -> BoltResponse | None:
         try:
-            refusal = None if team.allows(body["user"]["id"], client) else notices.NOT_ON_TEAM
+            refusal = None if team.allows(body["user"]["id"]) else notices.NOT_ON_TEAM
         except TeamUnknown:
             refusal = notices.TEAM_UNKNOWN
         if refusal is None:
             next_()
             return None
-        return refuse(ack, body, client, refusal)
+        return refuse(ack, body, team.slack, refusal)
 
     return on_the_team

@@ -6,6 +6,7 @@ Listeners ack within Slack's 3 seconds; anything that touches X goes to a worker
 from __future__ import annotations
 
 from birdhouse.runtime import Runtime
+from birdhouse.slackclient import SlackClient
 from birdhouse.store.actions import ActionLedger
 from slackbot.authz import Team
 
@@ -13,7 +14,8 @@ from slackbot.authz import Team
 class Services(Runtime):
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.team = Team(self.settings.team, self.redis)
+        self.slack = SlackClient(self.settings, self.redis)  # every write to Slack, paced with the workers'
+        self.team = Team(self.settings.team, self.redis, self.slack)
         self.ledger = ActionLedger(self.redis)
 
     def claim(self, key: str, user: str) -> bool:

@@ -17,6 +17,7 @@ from birdhouse import jobs
 from birdhouse_cli.demo import CHANNELS, FOLLOWERS, MENTIONS, SUPPORT, environment
 from birdhouse.redis_server import PrivateRedis, connect
 from birdhouse.settings import Settings
+from birdhouse.slackclient import POST_BURST
 from emulators.http import Serving
 from emulators.slack import SlackEmulator
 from emulators.x import XEmulator
@@ -48,6 +49,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 ALICE, BOB, MALLORY = "U0ALICE", "U0BOB", "U0MALLORY"  # Alice and Bob are the social team; Mallory is not
 TEAM_GROUP = "S0SOCIAL"
+TEST_PACE = 50  # times Slack's real pace: 50 messages a second per channel
 
 
 @pytest.fixture(scope="session")
@@ -86,6 +88,8 @@ def slack_emulator() -> Iterator[SlackEmulator]:
     for user_id, name in ((ALICE, "alice"), (BOB, "bob"), (MALLORY, "mallory")):
         emulator.add_user(user_id, name)
     emulator.add_usergroup(TEAM_GROUP, "social", [ALICE, BOB])
+    # Slack's pace, TEST_PACE times faster: Birdhouse paces itself to match (BIRDHOUSE_SLACK_PACE).
+    emulator.set_rate_limit("chat.postMessage", per_channel_per_second=TEST_PACE, burst=POST_BURST)
     serving = Serving(emulator)
     emulator.url = serving.start()
     yield emulator
@@ -93,8 +97,10 @@ def slack_emulator() -> Iterator[SlackEmulator]:
 
 
 def emulated_environment(x: XEmulator, slack: SlackEmulator, redis_url: str) -> dict[str, str]:
-    """The demo's configuration (same channels), with the test team and a slow poll the tests drive themselves."""
-    return {**environment(x, slack, redis_url), "BIRDHOUSE_TEAM": TEAM_GROUP, "BIRDHOUSE_POLL_INTERVAL": "60"}
+    """The demo's configuration (same channels), with the test team, a slow poll the tests drive themselves, and
+    Slack's pace sped up as the emulator's is."""
+    return {**environment(x, slack, redis_url), "BIRDHOUSE_TEAM": TEAM_GROUP, "BIRDHOUSE_POLL_INTERVAL": "60",
+            "BIRDHOUSE_SLACK_PACE": str(TEST_PACE)}
 
 
 class Stack:

@@ -195,12 +195,12 @@ def escalate(key: str, mention_id: str, user: str) -> dict[str, Any]:
         mention = _mention(ctx, mention_id)
         card = ctx.mentions.card(mention_id)
         support = ctx.settings.support_channel
-        card_link = ctx.slack.chat_getPermalink(channel=card.channel, message_ts=card.ts)["permalink"]
+        card_link = ctx.slack.permalink(card.channel, card.ts)
         case_ts = post_once(
             ctx, Subject(CASE_EVENT, "tweet_id", mention_id), support,
             lambda: {"text": case_text(mention), "blocks": case_message(mention, user, card_link)},
             posted=lambda: ledger.posted(key), record=lambda ts: ledger.note_posted(key, ts)).ts
-        case_link = ctx.slack.chat_getPermalink(channel=support, message_ts=case_ts)["permalink"]
+        case_link = ctx.slack.permalink(support, case_ts)
         now = ctx.clock()
         with ctx.redis.pipeline() as pipe:
             CardStore(pipe).set_escalated(mention_id, Escalation(user, now, case_link))

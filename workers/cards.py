@@ -3,7 +3,8 @@ place for everyone, and acted on through its buttons (``workers.actions``).
 
 A kind of card (``mention_cards``, ``follower_cards``) says what its card shows, where it goes and where its
 message is kept; everything else is done here, the same way for every kind. Posting is
-``workers.posting.post_once``; ``card_jobs`` runs this for each kind, and hands back cards that never made it.
+``workers.posting.post_once``, called by the drain of the card's channel (``workers.drain``), which alone posts
+to that channel's outbox order.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from birdhouse.models import CardKind
 from birdhouse.settings import Settings
 from birdhouse.store import CardRef, Lease
 from birdhouse.store.card_updates import PendingUpdates
+from workers.backlog import Band
 from workers.context import Context
 from workers.posting import Subject, post_once
 
@@ -51,6 +53,7 @@ class CardType(Protocol):
     kind: CardKind
     event_type: str  # message metadata naming the card's subject, to find it again after a lost answer
     subject_key: str
+    unposted_key: str  # the Redis set of subjects whose card is not in Slack yet
 
     def channel(self, settings: Settings) -> str: ...
 
@@ -66,6 +69,10 @@ class CardType(Protocol):
 
     def unposted(self, ctx: Context) -> list[str]: ...
 
+    def queue_place(self, ctx: Context, subject_id: str) -> tuple[Band, float] | None:
+        """Its band in the channel's outbox and when it came (oldest first within a band); None when its
+        subject is not stored."""
+
     def follow_target(self, ctx: Context, subject_id: str) -> FollowTarget: ...
 
 
@@ -79,8 +86,9 @@ def post_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
         message = cards.compose(ctx, subject_id)
         return {"text": message.text, "blocks": message.blocks, "reply_broadcast": place.broadcast}
 
+    # Only the drain holding the channel's lease posts cards: that lease is what keeps two posts apart.
     posted = post_once(
-        ctx, Subject(cards.event_type, cards.subject_key, subject_id), place.channel, compose,
+        ctx, Subject(cards.event_type, cards.subject_key, subject_id), place.channel, compose, exclusive=True,
         posted=lambda: (card := cards.ref(ctx, subject_id)) and card.ts,
         record=lambda ts: cards.record(ctx, subject_id, CardRef(place.channel, ts), place),
         thread_ts=place.thread_ts,
@@ -107,7 +115,7 @@ def update_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any
                 message = cards.compose(ctx, subject_id)
                 if message is None:
                     return {"skipped": "not stored"}
-                ctx.slack.chat_update(channel=card.channel, ts=card.ts, text=message.text, blocks=message.blocks)
+                ctx.slack.update_message(card.channel, card.ts, text=message.text, blocks=message.blocks)
                 rendered += 1
         finally:
             lease.release()

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from slack_sdk import WebClient
-
 from birdhouse.redis_server import LOCAL_URL, connect
 from birdhouse.runtime import Runtime
 from birdhouse.settings import Settings
-from birdhouse.slackclient import web_client
+from birdhouse.slackclient import SlackClient
 from birdhouse.store import RateLimit, RateLimitStore, UsageStore
 from birdhouse.store.brand import Brand
 from birdhouse.xclient import XClient
@@ -22,14 +20,14 @@ from birdhouse.xclient import XClient
 @dataclass
 class Context(Runtime):
     x: XClient = field(init=False)
-    slack: WebClient = field(init=False)
+    slack: SlackClient = field(init=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.ratelimits = RateLimitStore(self.redis)
         self.usage = UsageStore(self.redis)
         self.x = XClient(self.settings, observer=self._observe_x)
-        self.slack = web_client(self.settings)
+        self.slack = SlackClient(self.settings, self.redis)
 
     def _observe_x(self, endpoint: str, rate_limit: RateLimit | None, item_ids: list[str], requests: int) -> None:
         if rate_limit is not None:

@@ -8,6 +8,7 @@ from birdhouse.store import CardRef
 from birdhouse.store.capabilities import FOLLOW, Capabilities
 from birdhouse.store.followers import FollowerStore
 from slackbot.views.follower_card import fallback_text, follower_card
+from workers.backlog import Band
 from workers.cards import FollowTarget, Message, Placement
 from workers.context import Context
 
@@ -17,6 +18,7 @@ NOT_ENROLLED_TEXT = "X's access level does not allow following through the API (
 class FollowerCards:
     kind = CardKind.FOLLOWER
     event_type, subject_key = "birdhouse_follower", "user_id"
+    unposted_key = FollowerStore.UNPOSTED
 
     def channel(self, settings: Settings) -> str:
         return settings.followers_channel
@@ -33,6 +35,10 @@ class FollowerCards:
         return Message(fallback_text(follower.author),
                        follower_card(follower, store.state(user_id), vip_list=bool(ctx.settings.vip_list_id),
                                      follow_intent=NOT_ENROLLED_TEXT if follow_blocked else None))
+
+    def queue_place(self, ctx: Context, user_id: str) -> tuple[Band, float] | None:
+        follower = FollowerStore(ctx.redis).get(user_id)
+        return (Band.FOLLOWER, follower.at) if follower else None
 
     def ref(self, ctx: Context, user_id: str) -> CardRef | None:
         return FollowerStore(ctx.redis).card(user_id)

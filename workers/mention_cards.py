@@ -3,13 +3,16 @@ mention that continues a conversation goes into the thread of that conversation'
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from birdhouse.models import CardKind, Mention
 from birdhouse.settings import Settings
 from birdhouse.stats import NEEDS_ANSWER
-from birdhouse.store import CardRef
+from birdhouse.store import CardRef, MentionStore
 from birdhouse.store.capabilities import Capabilities
 from birdhouse.store.cards import CardStore, Threads
 from slackbot.views.mention_card import fallback_text, mention_card
+from workers.backlog import Band, mention_band
 from workers.cards import FollowTarget, Message, Placement
 from workers.context import Context
 
@@ -17,6 +20,7 @@ from workers.context import Context
 class MentionCards:
     kind = CardKind.MENTION
     event_type, subject_key = "birdhouse_mention", "tweet_id"
+    unposted_key = MentionStore.UNPOSTED
 
     def channel(self, settings: Settings) -> str:
         return settings.mentions_channel
@@ -53,6 +57,12 @@ class MentionCards:
 
     def unposted(self, ctx: Context) -> list[str]:
         return ctx.mentions.unposted()
+
+    def queue_place(self, ctx: Context, mention_id: str) -> tuple[Band, float] | None:
+        mention = ctx.mentions.get(mention_id)
+        if mention is None:
+            return None
+        return mention_band(mention.triage), datetime.fromisoformat(mention.created_at.replace("Z", "+00:00")).timestamp()
 
     def follow_target(self, ctx: Context, mention_id: str) -> FollowTarget:
         mention = ctx.mentions.get(mention_id)

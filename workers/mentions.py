@@ -10,7 +10,7 @@ from birdhouse import jobs
 from birdhouse.models import CardKind, Mention
 from birdhouse.store import Event
 from birdhouse.store.events import EventKind
-from workers.card_jobs import requeue_unposted
+from workers.card_jobs import queue_new, requeue_unposted
 from workers.context import Context, current
 from workers.pacing import overlap_since_id
 from workers.polling import run_poll
@@ -98,9 +98,8 @@ def take(ctx: Context, post: dict[str, Any], author: dict[str, Any] | None) -> t
 
 
 def queue_cards(ctx: Context, new_ids: list[str]) -> None:
-    """Oldest first, so the channel reads in the order people posted."""
-    for mention_id in sorted(new_ids, key=int):
-        jobs.post_card(ctx.redis, CardKind.MENTION, mention_id)
+    """Into the channel's outbox, which posts them most urgent first, oldest first within a band."""
+    queue_new(ctx, CardKind.MENTION, new_ids)
 
 
 def receive(ctx: Context, posts: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> list[str]:

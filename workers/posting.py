@@ -8,15 +8,14 @@ for the message in the channel's history by its metadata before posting again.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from rq import get_current_job
-from slack_sdk.errors import SlackApiError
 
+from birdhouse.errors import SlackError
 from birdhouse.store import Lease
 from birdhouse.store.posts import PostAttempts
 from workers.context import Context
@@ -56,38 +55,41 @@ class Posted:
 
 def post_once(ctx: Context, subject: Subject, channel: str, compose: Callable[[], dict[str, Any]], *,
               posted: Callable[[], str | bool | None], record: Callable[[str], None],
-              thread_ts: str | None = None) -> Posted:
+              thread_ts: str | None = None, exclusive: bool = False) -> Posted:
     """Post ``compose()`` (``text``, ``blocks``) to ``channel`` unless ``posted()`` says it is there, and
-    ``record`` the new message's ts, all under the subject's lease."""
+    ``record`` the new message's ts, all under the subject's lease (or, ``exclusive``, under a lease the
+    caller holds that keeps every other poster of this subject away: a channel's drain)."""
+    if exclusive:
+        return _post(ctx, subject, channel, compose, posted, record, thread_ts)
     job = get_current_job()
     with Lease(ctx.redis, f"post:{subject.name}", LEASE_SECONDS, token=job.id if job else None) as held:
         if not held:
             raise PostBusy(subject.name)
-        if done := posted():
-            return Posted(done if isinstance(done, str) else None, already=True)
-        attempts = PostAttempts(ctx.redis)
-        earlier = attempts.note(subject.name, ctx.clock())
-        found = find_message(ctx, channel, subject, since=earlier, thread_ts=thread_ts) if earlier else None
-        ts = found or ctx.slack.chat_postMessage(channel=channel, thread_ts=thread_ts, metadata=subject.metadata,
-                                                 unfurl_links=False, unfurl_media=False, **compose())["ts"]
-        record(ts)
-        attempts.confirmed(subject.name)
-        return Posted(ts, recovered=found is not None)
+        return _post(ctx, subject, channel, compose, posted, record, thread_ts)
+
+
+def _post(ctx: Context, subject: Subject, channel: str, compose: Callable[[], dict[str, Any]],
+          posted: Callable[[], str | bool | None], record: Callable[[str], None], thread_ts: str | None) -> Posted:
+    if done := posted():
+        return Posted(done if isinstance(done, str) else None, already=True)
+    attempts = PostAttempts(ctx.redis)
+    earlier = attempts.note(subject.name, ctx.clock())
+    found = find_message(ctx, channel, subject, since=earlier, thread_ts=thread_ts) if earlier else None
+    ts = found or ctx.slack.post_message(channel, thread_ts=thread_ts, metadata=subject.metadata, **compose())
+    record(ts)
+    attempts.confirmed(subject.name)
+    return Posted(ts, recovered=found is not None)
 
 
 def find_message(ctx: Context, channel: str, subject: Subject, since: float,
                  thread_ts: str | None = None) -> str | None:
     """The ts of a message about ``subject`` posted after ``since``, or None. With ``thread_ts`` that thread is
     searched too (history lists only top-level messages), after the channel."""
-    listings = [ctx.slack.conversations_history]
-    if thread_ts is not None:
-        listings.append(functools.partial(ctx.slack.conversations_replies, ts=thread_ts))
     try:
-        for listing in listings:
+        for thread in (None, thread_ts) if thread_ts is not None else (None,):
             cursor = None
             while True:
-                page = listing(channel=channel, oldest=f"{since - 1:.6f}", limit=200, include_all_metadata=True,
-                               cursor=cursor)
+                page = ctx.slack.history_page(channel, oldest=f"{since - 1:.6f}", cursor=cursor, thread_ts=thread)
                 for message in page["messages"]:
                     metadata = message.get("metadata") or {}
                     if (metadata.get("event_type") == subject.event_type
@@ -97,8 +99,8 @@ def find_message(ctx: Context, channel: str, subject: Subject, since: float,
                 if not page.get("has_more") or not cursor:
                     break
         return None
-    except SlackApiError as exc:
+    except SlackError as exc:
         # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss.
-        # Fail the job: RQ retries, and an operator sees why (usually a missing channels:history scope).
-        log.error("cannot search #%s for %s: %s", channel, subject.name, exc.response.get("error"))
+        # Fail: the drain tries again, and an operator sees why (usually a missing channels:history scope).
+        log.error("cannot search #%s for %s: %s", channel, subject.name, exc.error)
         raise

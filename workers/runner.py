@@ -1,18 +1,23 @@
-"""Running workers: an RQ worker on Birdhouse's queues, plus the scheduler ticking in a thread beside it, and,
-with ``BIRDHOUSE_INGEST=stream|webhook``, the thread that keeps X pushing events (the stream client, or the
-webhook's registration)."""
+"""Running workers: an RQ worker on Birdhouse's queues, plus, in threads beside it, the scheduler, the outbox
+drainer (``workers.drain``) and, with ``BIRDHOUSE_INGEST=stream|webhook``, the thread that keeps X pushing events
+(the stream client, or the webhook's registration)."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
+
+import redis
 
 from rq import Queue, SimpleWorker, Worker
 
 from birdhouse.jobs import LISTEN_ORDER
+from workers.card_jobs import KINDS
 from workers.context import Context, install
+from workers.drain import Drainer, drain_all
 from workers.periodic import PERIODIC
 from workers.scheduler import Scheduler
 from workers.stream import ActivityStream
@@ -38,11 +43,22 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
         scheduler = Scheduler(ctx.redis, ctx.settings, PERIODIC, clock=ctx.clock)
         threading.Thread(target=scheduler.run, args=(stop,), name="birdhouse-scheduler", daemon=True).start()
         start_ingest(ctx, stop)
+    if not burst:
+        threading.Thread(target=Drainer(ctx, KINDS).run, args=(stop,), name="birdhouse-drainer", daemon=True).start()
     worker_class = Worker if forking else SimpleWorker
-    worker = worker_class(queues(ctx), connection=ctx.redis)
     try:
-        # RQ's own scheduler moves retries (Retry with intervals) back onto the queues.
-        return worker.work(burst=burst, with_scheduler=True, logging_level="WARNING" if burst else logging_level)
+        if burst:
+            return work_and_drain(ctx, worker_class)
+        while True:
+            try:
+                # RQ's own scheduler moves retries (Retry with intervals) back onto the queues.
+                return worker_class(queues(ctx), connection=ctx.redis).work(with_scheduler=True,
+                                                                           logging_level=logging_level)
+            except redis.ConnectionError:
+                # RQ waits out a lost Redis only while it waits for a job; anywhere else it gives up. The
+                # process stays, and works on when Redis is back (its outboxes and queues kept in its AOF).
+                log.warning("Redis went away; the worker goes on when it is back")
+                wait_for_redis(ctx.redis)
     finally:
         stop.set()
 
@@ -62,3 +78,24 @@ def start_ingest(ctx: Context, stop: threading.Event) -> threading.Thread | None
     thread = threading.Thread(target=target, args=(stop,), name=f"birdhouse-{ctx.settings.ingest}", daemon=True)
     thread.start()
     return thread
+
+
+def wait_for_redis(connection: redis.Redis, every: float = 0.5) -> None:
+    while True:
+        try:
+            connection.ping()
+            return
+        except redis.ConnectionError:
+            time.sleep(every)
+
+
+def work_and_drain(ctx: Context, worker_class: type[Worker]) -> bool:
+    """Run the queued jobs and post what they left in the outboxes, until neither finds anything to do."""
+    worked = False
+    while True:
+        jobs_ran = worker_class(queues(ctx), connection=ctx.redis).work(burst=True, with_scheduler=True,
+                                                                       logging_level="WARNING")
+        posted = drain_all(ctx, KINDS)
+        worked = worked or jobs_ran or bool(posted)
+        if not posted and not any(len(queue) for queue in queues(ctx)):
+            return worked

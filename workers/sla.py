@@ -13,10 +13,10 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 
 from birdhouse import jobs
 from birdhouse.dashboard import open_items, permalinks, sla_clock
+from birdhouse.errors import SlackError
 from birdhouse.settings import Settings
 from birdhouse.stats import Item
 from birdhouse.store import CardRef, Event, EventLog, Lease
@@ -96,9 +96,9 @@ def check_open_items(ctx: Context) -> dict[str, Any]:
                 posted = post(ctx, item, card, waited)
             except PostBusy:  # another worker is posting it right now
                 continue
-            except SlackApiError as exc:
+            except SlackError as exc:
                 log.warning("SLA %s for %s failed, trying again next check: %s", threshold, item.mention_id,
-                            exc.response.get("error"))
+                            exc.error)
                 continue
             if not posted.already:
                 sent[threshold].append(item.mention_id)
@@ -135,8 +135,7 @@ def escalate(ctx: Context, item: Item, card: CardRef, waited: float) -> Posted:
                               data={"waited": waited, "case_channel": support}))
     if not posted.already:
         try:
-            ctx.slack.chat_postMessage(channel=card.channel, thread_ts=card.ts,
-                                       text=escalated_note(waited, support))
-        except SlackApiError as exc:  # the case is open, which is what matters; the note is a courtesy
-            log.warning("SLA escalation note on card %s failed: %s", card.ts, exc.response.get("error"))
+            ctx.slack.post_message(card.channel, thread_ts=card.ts, text=escalated_note(waited, support))
+        except SlackError as exc:  # the case is open, which is what matters; the note is a courtesy
+            log.warning("SLA escalation note on card %s failed: %s", card.ts, exc.error)
     return posted

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from slackbot.listeners import commands, follower_actions, home, mention_actions
+from slackbot.listeners import commands, digest_actions, follower_actions, home, mention_actions
 from slackbot.services import Services
 
 Register = Callable[[App, Services], None]
 
 LISTENERS: tuple[Register, ...] = (mention_actions.register, follower_actions.register, commands.register,
-                                   home.register)
+                                   home.register, digest_actions.register)

@@ -11,7 +11,6 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
 
 from birdhouse.dashboard import open_cards, window_stats
 from birdhouse.stats import WINDOWS, parse_window
@@ -28,7 +27,7 @@ WINDOW_CHOICES = ", ".join(WINDOWS)
 
 def register(app: App, services: Services) -> None:
     @app.command(COMMAND)
-    def birdhouse(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def birdhouse(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         subcommand, _, argument = (command.get("text") or "").strip().partition(" ")
         subcommand, argument = subcommand.lower(), argument.strip()
         if subcommand in ("", "stats"):
@@ -44,7 +43,7 @@ def register(app: App, services: Services) -> None:
                 return
             ack()
             now = services.clock()
-            queue = open_cards(services.redis, client, now, shown=MESSAGE_ITEMS)
+            queue = open_cards(services.redis, services.slack, now, shown=MESSAGE_ITEMS)
             respond(**queue_message(queue, now), response_type="ephemeral")
         elif subcommand == "help":
             ack(**help_message())

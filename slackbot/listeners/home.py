@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App
-from slack_sdk import WebClient
 
 from birdhouse.dashboard import open_cards, window_stats
 from slackbot.services import Services
@@ -14,11 +13,11 @@ from slackbot.views.home import QUEUE_ITEMS, home_view
 
 def register(app: App, services: Services) -> None:
     @app.event("app_home_opened")
-    def publish_home(event: dict[str, Any], client: WebClient) -> None:
+    def publish_home(event: dict[str, Any]) -> None:
         if event.get("tab") != "home":  # the Messages tab opens this event too
             return
         now = services.clock()
         day = window_stats(services.redis, services.settings, "24h", now)
         week = window_stats(services.redis, services.settings, "7d", now)
-        queue = open_cards(services.redis, client, now, shown=QUEUE_ITEMS)
-        client.views_publish(user_id=event["user"], view=home_view(day, week, queue, services.settings, now))
+        queue = open_cards(services.redis, services.slack, now, shown=QUEUE_ITEMS)
+        services.slack.publish_view(event["user"], home_view(day, week, queue, services.settings, now))

@@ -18,11 +18,11 @@ from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltResponse
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from birdhouse import jobs
+from birdhouse.errors import SlackError
 from birdhouse.models import CardKind, Mark, Mention
+from birdhouse.slackclient import SlackClient
 from birdhouse.store import Event
 from birdhouse.store.actions import action_key
 from birdhouse.store.cards import DISMISSED, DONE, OPEN, CardStore
@@ -52,7 +52,7 @@ def _done_by(kind: str, mention: Mention, cards: CardStore) -> str | None:
     return done.user if done else None
 
 
-def refuse_in_modal(ack: Ack, body: dict[str, Any], client: WebClient, text: str) -> BoltResponse:
+def refuse_in_modal(ack: Ack, body: dict[str, Any], slack: SlackClient, text: str) -> BoltResponse:
     """A reply submitted by someone off the team: said under the input, and the modal stays open."""
     draft = ReplyDraft.from_metadata(body["view"]["private_metadata"])
     return ack(response_action="errors", errors={draft.text_block: NOT_ON_TEAM_IN_MODAL})
@@ -63,14 +63,14 @@ class MentionActions:
         self.services = services
         self.cards = CardStore(services.redis)
 
-    def _pressed(self, body: dict[str, Any], action: dict[str, Any], client: WebClient
+    def _pressed(self, body: dict[str, Any], action: dict[str, Any]
                  ) -> tuple[str, str, Mention] | None:
         """(user, channel, mention) for a press on a card whose mention is stored."""
         user, channel = body["user"]["id"], body["channel"]["id"]
         mention = self.services.mentions.get(action["value"])
         if mention is None:
-            client.chat_postEphemeral(channel=channel, user=user,
-                                      text=":ghost: Birdhouse no longer has this mention; nothing was done.")
+            self.services.slack.post_ephemeral(channel, user,
+                                               ":ghost: Birdhouse no longer has this mention; nothing was done.")
             return None
         return user, channel, mention
 
@@ -78,15 +78,15 @@ class MentionActions:
         jobs.update_card(self.services.redis, CardKind.MENTION, mention_id)
 
     # -- like, follow back, escalate: claimed here, done by a worker -----------------------------------
-    def x_action(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        pressed = self._pressed(body, action, client)
+    def x_action(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        pressed = self._pressed(body, action)
         if pressed is not None:
             user, channel, mention = pressed
             kind, enqueue = X_ACTIONS[action["action_id"]]
             # A follow is keyed by the author, as on their follower card: one follow per person.
             key = action_key(kind, mention.author.id if kind == EventKind.FOLLOW_BACK else mention.id)
             if (done_by := _done_by(kind, mention, self.cards)) is not None:
-                client.chat_postEphemeral(channel=channel, user=user, text=f"<@{done_by}> already did that.")
+                self.services.slack.post_ephemeral(channel, user, f"<@{done_by}> already did that.")
                 self._refresh(mention.id)  # done elsewhere (a follow from a follower card): show it here too
             elif self.services.claim(key, user):
                 enqueue(self.services.redis, key, mention.id, user)
@@ -94,13 +94,13 @@ class MentionActions:
         ack()
 
     # -- claim, unassign, done, dismiss, reopen: no X, one atomic change ---------------------------------
-    def card_action(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        pressed = self._pressed(body, action, client)
+    def card_action(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        pressed = self._pressed(body, action)
         if pressed is not None:
             user, channel, mention = pressed
             refusal = self._change(action["action_id"], mention.id, Mark(user, self.services.clock()))
             if refusal:
-                client.chat_postEphemeral(channel=channel, user=user, text=refusal)
+                self.services.slack.post_ephemeral(channel, user, refusal)
             else:
                 self._refresh(mention.id)
         ack()
@@ -132,40 +132,40 @@ class MentionActions:
         return reply_modal(mention, draft, state=self.cards.get(mention.id), user=user,
                            saved_replies=self.services.settings.saved_replies or (), **kwargs)
 
-    def open_reply(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        pressed = self._pressed(body, action, client)
+    def open_reply(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        pressed = self._pressed(body, action)
         if pressed is not None:
             user, channel, mention = pressed
             draft = ReplyDraft(mention_id=mention.id, nonce=uuid.uuid4().hex, channel=channel)
-            client.views_open(trigger_id=body["trigger_id"], view=self._modal(mention, draft, user))
+            self.services.slack.open_view(body["trigger_id"], self._modal(mention, draft, user))
         ack()
 
-    def _update_modal(self, body: dict[str, Any], client: WebClient, draft: ReplyDraft, **kwargs: Any) -> None:
+    def _update_modal(self, body: dict[str, Any], draft: ReplyDraft, **kwargs: Any) -> None:
         view = body["view"]
         mention = self.services.mentions.get(draft.mention_id)
         if mention is None:
             return
         try:
-            client.views_update(view_id=view["id"], hash=view["hash"],
-                                view=self._modal(mention, draft, body["user"]["id"], **kwargs))
-        except SlackApiError as exc:
+            self.services.slack.update_view(view["id"], view["hash"],
+                                            self._modal(mention, draft, body["user"]["id"], **kwargs))
+        except SlackError as exc:
             # hash_conflict: a newer keystroke's update won; it carries the newer count.
-            log.info("reply modal not updated: %s", exc.response.get("error"))
+            log.info("reply modal not updated: %s", exc.error)
 
-    def typed(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def typed(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        self._update_modal(body, client, ReplyDraft.from_metadata(body["view"]["private_metadata"]),
+        self._update_modal(body, ReplyDraft.from_metadata(body["view"]["private_metadata"]),
                            text=action.get("value") or "")
 
-    def saved_chosen(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def saved_chosen(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         draft = ReplyDraft.from_metadata(body["view"]["private_metadata"])
         saved = self.services.settings.saved_replies or ()
         index = int(action["selected_option"]["value"])
         if 0 <= index < len(saved):
-            self._update_modal(body, client, dataclasses.replace(draft, fill=draft.fill + 1), prefill=saved[index])
+            self._update_modal(body, dataclasses.replace(draft, fill=draft.fill + 1), prefill=saved[index])
 
-    def submit_reply(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+    def submit_reply(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
         draft = ReplyDraft.from_metadata(view["private_metadata"])
         text = typed_text(view["state"]["values"], draft)

@@ -107,17 +107,19 @@ def test_typing_updates_the_count_as_x_counts_and_saved_replies_fill_the_input(s
     card, _ = card_for(stack)
     view = open_reply(stack, ALICE, card)
 
+    def text_input() -> dict:
+        return next(block for block in stack.slack.views[view["id"]]["blocks"] if block["type"] == "input")
+
+    # The modal is updated after the ack (views.update, paced like every write): wait for it.
     stack.slack.click_view(ALICE, view["id"], "reply.text", value="see https://acme.com/help/orders/1234 🙂")
-    # The app updates the modal after its ack: wait for the count, "see " 4 + a link 23 + " " 1 + an emoji 2.
-    eventually(lambda: stack.slack.views[view["id"]]["blocks"][-1]["elements"][0]["text"].startswith("30/280"))
+    count = eventually(lambda: (text := stack.slack.views[view["id"]]["blocks"][-1]["elements"][0]["text"])
+                       .startswith("30/") and text)
+    assert count.startswith("30/280")  # "see " 4 + a link 23 + " " 1 + an emoji 2
 
     stack.slack.click_view(ALICE, view["id"], "reply.saved", value="0")
-
-    def filled_input() -> dict | None:
-        text_input = next(block for block in stack.slack.views[view["id"]]["blocks"] if block["type"] == "input")
-        return text_input if text_input["element"].get("initial_value") == "Thanks for the kind words! 💛" else None
-    text_input = eventually(filled_input)
-    stack.slack.submit_view(ALICE, view["id"], reply_values("Thanks for the kind words! 💛", text_input["block_id"]))
+    eventually(lambda: "initial_value" in text_input()["element"])
+    assert text_input()["element"]["initial_value"] == "Thanks for the kind words! 💛"
+    stack.slack.submit_view(ALICE, view["id"], reply_values("Thanks for the kind words! 💛", text_input()["block_id"]))
     stack.work()
     assert [post["text"] for post in brand_replies(stack)] == ["Thanks for the kind words! 💛"]
 

@@ -35,6 +35,7 @@ def test_every_typed_enqueue_passes_what_its_job_takes(redis_conn: redis.Redis):
     jobs.add_to_vip(redis_conn, "vip_list-1", "1", "U0ALICE")
     jobs.dismiss_follower(redis_conn, "follower_dismiss-1", "1", "U0ALICE")
     jobs.take_webhook_event(redis_conn, {"data": {"event_type": "post.mention.create"}})
+    jobs.card_from_digest(redis_conn, "digest_card-1", "1", "U0ALICE")
 
     queued = [job for name in jobs.LISTEN_ORDER for job in jobs.queue(redis_conn, name).get_jobs()]
     for job in queued:

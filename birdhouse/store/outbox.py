@@ -1,0 +1,116 @@
+"""What waits to be posted in each Slack channel, most urgent first: one sorted set per channel.
+
+A member is ``kind:subject`` (a card, or ``digest:<id>``); its score is its band times ``BAND_WIDTH`` plus the
+milliseconds of its arrival, so the lowest score is the most urgent band's oldest message. A member leaves only
+once its message is recorded as posted: a drain that dies mid-post leaves it for the next one.
+
+A digest folds some members into one message. Folding is one transaction: the folded members leave the outbox,
+the digest (its lines) enters it, and each folded mention is marked as a line of that digest, so every mention is
+at every moment either waiting, or a card, or a line of one digest.
+"""
+
+from __future__ import annotations
+
+import json
+
+from birdhouse.defaults import REMEMBER_SECONDS
+from birdhouse.store.base import Store
+from birdhouse.store.mentions import CardRef
+
+# KEYS[1] the outbox, KEYS[2] the set of subjects still waiting for their card; ARGV: (member, score, subject)...
+# A member is queued only while its subject waits: a poll handing back what it read as unposted a moment ago
+# must not bring back a card just posted, or a mention just folded into a digest.
+_ADD_WAITING = """
+local added = 0
+for i = 1, #ARGV, 3 do
+  if redis.call('sismember', KEYS[2], ARGV[i + 2]) == 1 then
+    added = added + redis.call('zadd', KEYS[1], 'NX', ARGV[i + 1], ARGV[i])
+  end
+end
+return added
+"""
+
+BAND_WIDTH = 10**13  # above any arrival in milliseconds (until the year 2286); exact in a double
+CHANNELS = "bh:outbox:channels"  # set: channels that have had something to post
+
+
+def member(kind: str, subject_id: str) -> str:
+    return f"{kind}:{subject_id}"
+
+
+def parse_member(raw: str) -> tuple[str, str]:
+    kind, _, subject_id = raw.partition(":")
+    return kind, subject_id
+
+
+class Outbox(Store):
+    @staticmethod
+    def _key(channel: str) -> str:
+        return f"bh:outbox:{channel}"
+
+    def add(self, channel: str, entries: dict[str, tuple[int, float]], *, waiting_in: str | None = None) -> None:
+        """Queue each member (``member -> (band, arrived at)``) unless it is queued already: a member keeps
+        its place, however often it is handed back. With ``waiting_in`` (a set of subject ids), only the
+        members whose subject is still in it."""
+        if not entries:
+            return
+        self.connection.sadd(CHANNELS, channel)
+        scores = {name: band * BAND_WIDTH + int(at * 1000) for name, (band, at) in entries.items()}
+        if waiting_in is None:
+            self.connection.zadd(self._key(channel), scores, nx=True)
+            return
+        flat = [part for name, score in scores.items() for part in (name, score, parse_member(name)[1])]
+        self.connection.eval(_ADD_WAITING, 2, self._key(channel), waiting_in, *flat)
+
+    def channels(self) -> list[str]:
+        return sorted(raw.decode() for raw in self.connection.smembers(CHANNELS))
+
+    def head(self, channel: str, count: int = 1) -> list[tuple[str, int]]:
+        """The ``count`` most urgent members, with their bands."""
+        return [(raw.decode(), int(score // BAND_WIDTH))
+                for raw, score in self.connection.zrange(self._key(channel), 0, count - 1, withscores=True)]
+
+    def waiting(self, channel: str) -> int:
+        return int(self.connection.zcard(self._key(channel)))
+
+    def remove(self, channel: str, name: str) -> None:
+        self.connection.zrem(self._key(channel), name)
+
+
+class Digests(Store):
+    """Digest messages: the mentions each lists, and which digest lists a mention."""
+
+    @staticmethod
+    def _key(digest_id: str) -> str:
+        return f"bh:digest:{digest_id}"
+
+    @staticmethod
+    def _line_key(mention_id: str) -> str:
+        return f"bh:mention:{mention_id}:digest"
+
+    def lines(self, digest_id: str) -> list[str]:
+        raw = self.connection.get(self._key(digest_id))
+        return json.loads(raw) if raw else []
+
+    def digest_of(self, mention_id: str) -> str | None:
+        raw = self.connection.get(self._line_key(mention_id))
+        return raw.decode() if raw else None
+
+    def card(self, digest_id: str) -> CardRef | None:
+        return CardRef.read(self.connection, self._key(digest_id) + ":card")
+
+    def set_card(self, digest_id: str, card: CardRef) -> None:
+        card.write(self.connection, self._key(digest_id) + ":card")
+
+    def fold(self, channel: str, digest_id: str, mention_ids: list[str], band: int, at: float,
+             unposted_key: str) -> None:
+        """Make ``mention_ids`` (queued mention cards) the lines of one new digest, queued at ``band``."""
+        outbox_key = Outbox._key(channel)
+        with self.connection.pipeline() as pipe:
+            pipe.zrem(outbox_key, *(member("mention", mention_id) for mention_id in mention_ids))
+            pipe.set(self._key(digest_id), json.dumps(mention_ids), ex=REMEMBER_SECONDS)
+            for mention_id in mention_ids:
+                pipe.set(self._line_key(mention_id), digest_id, ex=REMEMBER_SECONDS)
+            pipe.srem(unposted_key, *mention_ids)  # a line of a digest is not handed back as a card
+            pipe.zadd(outbox_key, {member("digest", digest_id): band * BAND_WIDTH + int(at * 1000)})
+            pipe.execute()

@@ -1,0 +1,170 @@
+"""A burst of mentions (issue 12): urgent cards first at Slack's pace, the rest folded into digests, every mention
+a card or a digest line exactly once. Slack's pace is TEST_PACE times the real one (``make bench`` runs it at
+the real pace and prints the times); nothing here is timed."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from birdhouse.redis_server import PrivateRedis, connect
+from birdhouse.slackclient import POST_BURST
+from birdhouse.settings import Settings
+from birdhouse.store.outbox import Digests
+from emulators.http import Fault
+from emulators.slack import SlackEmulator
+from emulators.x import XEmulator
+from slackbot.views.mention_digest import CARD_ACTION
+from tests.conftest import ALICE, MENTIONS, Stack, emulated_environment
+from tests.helpers import eventually
+from workers.backlog import Band, mention_band
+from workers.context import Context
+from workers.drain import UNANSWERED_IN_A_ROW
+from workers.mentions import fetch_new_mentions
+
+URGENT_AT = {100 + 3 * k: ("complaint" if k % 2 else "question") for k in range(30)}  # behind 100 others
+
+
+def post_burst(stack: Stack, total: int = 200) -> list[str]:
+    """``total`` mentions from eight people, 30 of them urgent and arriving late; their ids, oldest first."""
+    stack.poll_mentions()  # Birdhouse starts watching a quiet account
+    authors = [stack.x.add_user(f"fan{n}", name=f"Fan {n}", followers_count=150) for n in range(8)]
+    texts = {"complaint": "@acme my order {n} never arrived and nobody answers. This is terrible",
+             "question": "@acme do you ship order {n} to Norway?",
+             "praise": "@acme thanks for the great service, number {n}!",
+             "rest": "@acme lol {n}"}
+    ids = []
+    for n in range(total):
+        kind = URGENT_AT.get(n) or ("praise" if n % 2 else "rest")
+        ids.append(stack.x.post(authors[n % len(authors)]["id"], texts[kind].format(n=n))["id"])
+    return ids
+
+
+class Posted:
+    """Every message Birdhouse posts to the mentions channel, in the order Slack took them."""
+
+    def __init__(self, slack: SlackEmulator) -> None:
+        self.messages: list[dict] = []
+        slack.on_message(lambda event, channel, message: self.messages.append(message)
+                               if event == "posted" and channel == MENTIONS else None)
+
+    def carded(self) -> list[str]:
+        return [payload["tweet_id"] for message in self.messages
+                if "tweet_id" in (payload := (message.get("metadata") or {}).get("event_payload") or {})]
+
+    def digest_lines(self) -> list[str]:
+        return [block["block_id"].removeprefix("line-") for message in self.digests() for block in message["blocks"]
+                if block.get("block_id", "").startswith("line-")]
+
+    def digests(self) -> list[dict]:
+        return [message for message in self.messages
+                if "digest_id" in ((message.get("metadata") or {}).get("event_payload") or {})]
+
+
+def under_pressure(stack: Stack, seconds: float) -> None:
+    """Fold what Slack cannot post within ``seconds`` (BIRDHOUSE_DIGEST_AFTER)."""
+    stack.ctx.settings = dataclasses.replace(stack.ctx.settings, digest_after=seconds)
+
+
+def test_a_burst_posts_every_urgent_card_first_and_accounts_for_every_mention_once(stack: Stack):
+    posted = Posted(stack.slack)
+    ids = post_burst(stack)
+    under_pressure(stack, 1.0)  # at TEST_PACE, about 55 messages
+
+    stack.poll_mentions()
+
+    bands = {mention_id: mention_band(stack.ctx.mentions.get(mention_id).triage) for mention_id in ids}
+    urgent = {mention_id for mention_id, band in bands.items() if band <= Band.QUESTION}
+    assert len(urgent) == 30
+    # The order: a band posted only once every more urgent one is out (a digest in its own band).
+    posted_bands = [bands[payload["tweet_id"]] if "tweet_id" in payload else Band.DIGEST
+                    for message in posted.messages
+                    for payload in [(message.get("metadata") or {}).get("event_payload") or {}]]
+    assert posted_bands == sorted(posted_bands)
+    assert set(posted.carded()[:30]) == urgent
+    # The accounting: each mention exactly one card or exactly one line of one digest.
+    accounted = Counter(posted.carded() + posted.digest_lines())
+    assert set(accounted) == set(ids) and set(accounted.values()) == {1}
+    assert posted.digests() and not urgent & set(posted.digest_lines())
+    digests = Digests(stack.redis)
+    for mention_id in ids:
+        assert (stack.ctx.mentions.card(mention_id) is None) != (digests.digest_of(mention_id) is None)
+    assert stack.ctx.mentions.unposted() == []
+    # Birdhouse paces itself; two clocks a hair apart may still meet a 429 or two (the issue allows 5).
+    assert len([request for request in stack.slack.requests if request.status == 429]) <= 5
+
+
+def test_show_card_on_a_digest_line_posts_that_mention_as_a_card_once(stack: Stack):
+    posted = Posted(stack.slack)
+    post_burst(stack, total=120)
+    under_pressure(stack, 0.5)
+    stack.poll_mentions()
+    stack.serve_app()
+    digest = posted.digests()[0]
+    line = posted.digest_lines()[0]
+    assert stack.ctx.mentions.card(line) is None
+
+    for _ in range(2):  # a double click
+        answer = stack.slack.click(ALICE, MENTIONS, digest["ts"], CARD_ACTION, value=line)
+        assert answer.status == 200, answer.text
+    stack.work()
+
+    card = eventually(lambda: stack.ctx.mentions.card(line))
+    assert posted.carded().count(line) == 1
+    assert stack.slack.message(MENTIONS, card.ts)["metadata"]["event_payload"] == {"tweet_id": line}
+
+
+# -- faults ------------------------------------------------------------------------------------------------
+def test_a_redis_restart_mid_burst_leaves_the_same_workers_running_and_every_mention_carded_once(
+        x_emulator: XEmulator, slack_emulator: SlackEmulator, tmp_path: Path):
+    pace = 5  # slow enough that Redis goes away while cards are still waiting
+    slack_emulator.set_rate_limit("chat.postMessage", per_channel_per_second=pace, burst=POST_BURST)
+    posted = Posted(slack_emulator)
+    server = PrivateRedis(tmp_path / "redis")  # appendonly, as `birdhouse check` asks
+    url = server.start()
+    environment = {**emulated_environment(x_emulator, slack_emulator, url), "BIRDHOUSE_POLL_INTERVAL": "1",
+                   "BIRDHOUSE_SLACK_PACE": str(pace)}
+    connection = connect(url)
+    logs = [tmp_path / f"worker{n}.log" for n in range(2)]
+    fetch_new_mentions(Context(Settings.load(environ=environment, dotenv=None), connection))  # the watch begins
+    workers = [subprocess.Popen([sys.executable, "-m", "birdhouse", "worker"], env={**os.environ, **environment},
+                                cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log.open("w")) for log in logs]
+    try:
+        author = x_emulator.add_user("dana", name="Dana", followers_count=100)
+        ids = [x_emulator.post(author["id"], f"@acme do you ship parcel {n} to Norway?")["id"] for n in range(40)]
+        eventually(lambda: len(posted.carded()) >= 10)
+
+        server.stop()
+        # Each worker meets the outage (RQ waiting for a job, or our loops) before Redis comes back.
+        eventually(lambda: all(re.search("could not connect to Redis|Redis went away|Redis is away", log.read_text())
+                               for log in logs))
+        server.start()
+
+        eventually(lambda: set(posted.carded()) >= set(ids))
+        assert [worker.poll() for worker in workers] == [None, None]  # the same processes, still running
+        assert sorted(posted.carded()) == sorted(ids)  # each exactly once
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait()
+        server.stop()
+
+
+def test_slack_storms_of_429_and_5xx_lose_nothing_and_post_nothing_twice(stack: Stack):
+    posted = Posted(stack.slack)
+    ids = post_burst(stack, total=40)
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=4, status=429,
+                             body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": "1"}))
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=UNANSWERED_IN_A_ROW, status=503,
+                             body="upstream connect error"))
+    stack.slack.inject(Fault("/api/chat.postMessage", "drop", times=2))
+
+    eventually(lambda: stack.poll_mentions() or set(posted.carded()) >= set(ids))  # each poll hands back the rest
+
+    assert sorted(posted.carded()) == sorted(ids)  # every mention, each once
+    assert all(stack.ctx.mentions.card(mention_id) for mention_id in ids)

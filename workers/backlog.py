@@ -1,0 +1,60 @@
+"""What a channel posts first, and what it folds into a digest when it cannot post everything in time. Pure.
+
+Bands, most urgent first: a card someone asked for (from a digest line), complaints, questions, posts in
+another language (nobody knows yet what they say), the digests themselves (one message standing for many),
+praise, notable followers, then the rest. Within a band, oldest first.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Band(IntEnum):
+    REQUESTED = 0
+    COMPLAINT = 1
+    QUESTION = 2
+    OTHER_LANGUAGE = 3
+    DIGEST = 4
+    PRAISE = 5
+    FOLLOWER = 6
+    REST = 7
+
+
+# Bands whose mentions may be folded into a digest under pressure: never what needs an answer.
+FOLDABLE = frozenset({Band.PRAISE, Band.REST})
+DIGEST_LINES = 40  # a line is a section with its button: 40 plus the header and counts stay under 50 blocks
+
+
+def mention_band(triage: dict) -> Band:
+    """The band of a mention, from its triage (``Triage.to_dict``)."""
+    kind = triage.get("kind")
+    if kind in ("spam", "noise"):
+        return Band.REST
+    if not triage.get("ranked", True):
+        return Band.OTHER_LANGUAGE
+    return {"complaint": Band.COMPLAINT, "question": Band.QUESTION, "praise": Band.PRAISE}.get(kind, Band.REST)
+
+
+def cards_in_time(seconds: float, per_second: float, burst: int) -> int:
+    """How many messages a channel posts within ``seconds`` at Slack's pace: its burst, then its rate."""
+    return burst + int(seconds * per_second)
+
+
+def to_fold(backlog: list[tuple[str, int]], fits: int) -> list[list[str]]:
+    """The digests to make of ``backlog`` (members with their bands, most urgent first) when more is waiting
+    than ``fits`` in time: foldable mentions, least urgent first, in digests of at most DIGEST_LINES, until
+    what is left fits (each digest is a post too, so one of k lines frees k - 1)."""
+    left = len(backlog)
+    if left <= fits:
+        return []
+    foldable = [name for name, band in reversed(backlog) if band in FOLDABLE and name.startswith("mention:")]
+    folded: list[list[str]] = []
+    while left > fits:
+        size = min(DIGEST_LINES, left - fits + 1, len(foldable))
+        if size < 2:  # a digest of one line frees nothing
+            break
+        lines, foldable = foldable[:size], foldable[size:]
+        folded.append(lines)
+        left -= size - 1
+    return folded

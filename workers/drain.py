@@ -1,0 +1,192 @@
+"""Posting each channel's outbox at Slack's pace, most urgent first: one drain per channel, wherever it runs.
+
+Every worker process runs a ``Drainer`` beside its RQ worker. For each channel with something waiting it tries
+the channel's lease; the one that gets it posts, one message at a time: it waits for Slack's next free turn
+(``SlackClient.wait_for_turn``), then takes the most urgent member at that moment, so an urgent mention that
+arrives behind a hundred others goes out next. The lease is renewed while the drain lives and expires a few
+seconds after its process dies, when another process's drainer takes the channel over. A member leaves the
+outbox only once its message is recorded, and ``post_once`` finds a message whose answer was lost, so a
+takeover posts nothing twice.
+
+When more is waiting than Slack can post within ``BIRDHOUSE_DIGEST_AFTER`` seconds, the least urgent mentions
+are folded into digest messages (``workers.backlog.to_fold``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from typing import Any
+
+import redis
+
+from birdhouse.errors import SlackError, SlackUnavailable
+from birdhouse.models import CardKind
+from birdhouse.slackclient import pace_of
+from birdhouse.store import CardRef, Lease
+from birdhouse.store.outbox import Digests, Outbox, member, parse_member
+from slackbot.views.mention_digest import mention_digest
+from workers.backlog import Band, cards_in_time, to_fold
+from workers.cards import CardType, post_card
+from workers.context import Context
+from workers.posting import Subject, post_once
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 5.0  # a dead drain's channel is taken over this long after its last renewal
+RENEW_EVERY = LEASE_SECONDS / 5
+IDLE_WAIT = 0.2  # how often an idle drainer looks for work: a card waits at most this long for its drain
+BACKOFF_SECONDS = 2.0  # after Slack did not answer, before trying the message again
+UNANSWERED_IN_A_ROW = 3  # then the channel's drain ends, and the next round begins it again
+DIGEST_EVENT = "birdhouse_digest"
+
+
+def queue_cards(ctx: Context, cards: CardType, subject_ids: list[str]) -> int:
+    """Hand cards to their channel's outbox (a card already waiting keeps its place); the number handed."""
+    entries = {member(cards.kind, subject_id): place for subject_id in subject_ids
+               if (place := cards.queue_place(ctx, subject_id)) is not None}
+    Outbox(ctx.redis).add(cards.channel(ctx.settings), entries, waiting_in=cards.unposted_key)
+    return len(entries)
+
+
+def request_card(ctx: Context, channel: str, mention_id: str) -> None:
+    """A card asked for from a digest line: first in its channel's outbox."""
+    Outbox(ctx.redis).add(channel, {member(CardKind.MENTION, mention_id): (Band.REQUESTED, ctx.clock())})
+
+
+class HeldLease:
+    """A channel's lease, renewed in the background for as long as the drain holds it."""
+
+    def __init__(self, connection: redis.Redis, channel: str) -> None:
+        self.lease = Lease(connection, f"drain:{channel}", LEASE_SECONDS, token=uuid.uuid4().hex)
+        self.lost = threading.Event()
+        self._done = threading.Event()
+        self._lock = threading.Lock()  # a renewal racing the release would take the lease back for a dead drain
+
+    def __enter__(self) -> bool:
+        if not self.lease.acquire():
+            return False
+        threading.Thread(target=self._renew, name="birdhouse-drain-lease", daemon=True).start()
+        return True
+
+    def _renew(self) -> None:
+        while not self._done.wait(RENEW_EVERY):
+            with self._lock:
+                if self._done.is_set():
+                    return
+                try:
+                    if not self.lease.acquire():  # taken over after a renewal came too late: stop posting
+                        self.lost.set()
+                        return
+                except redis.RedisError:
+                    continue  # Redis is away; the lease lives until its expiry, and we try again
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            self._done.set()
+            try:
+                self.lease.release()
+            except redis.RedisError:
+                pass  # it expires by itself
+
+
+def drain_channel(ctx: Context, channel: str, kinds: dict[CardKind, CardType],
+                  stop: threading.Event | None = None) -> int:
+    """Post the channel's outbox until it is empty (or ``stop``), if its lease is free; the messages posted."""
+    outbox = Outbox(ctx.redis)
+    posted = unanswered = 0
+    lease = HeldLease(ctx.redis, channel)
+    with lease as held:
+        if not held:
+            return 0
+        while not (stop is not None and stop.is_set()) and not lease.lost.is_set():
+            fold(ctx, channel)
+            ctx.slack.wait_for_turn("chat.postMessage", channel)
+            head = outbox.head(channel)
+            if not head:
+                break
+            name, _band = head[0]
+            try:
+                post_member(ctx, channel, name, kinds)
+            except SlackUnavailable as exc:  # maybe posted: it stays, and post_once checks before posting again
+                log.warning("Slack did not answer posting %s in %s: %s", name, channel, exc.error)
+                unanswered += 1
+                if unanswered >= UNANSWERED_IN_A_ROW:
+                    break  # Slack is down: the channel waits for the next round
+                if stop is not None:
+                    stop.wait(BACKOFF_SECONDS)
+                continue
+            except SlackError as exc:  # refused: it stays unposted, and the next poll hands it back
+                log.error("Slack refused %s in %s: %s", name, channel, exc.error)
+            except LookupError as exc:
+                log.error("%s", exc)
+            else:
+                posted += 1
+            unanswered = 0
+            outbox.remove(channel, name)
+    return posted
+
+
+def post_member(ctx: Context, channel: str, name: str, kinds: dict[CardKind, CardType]) -> dict[str, Any]:
+    kind, subject_id = parse_member(name)
+    if kind == "digest":
+        return post_digest(ctx, channel, subject_id)
+    return post_card(ctx, kinds[CardKind(kind)], subject_id)
+
+
+# -- digests -----------------------------------------------------------------------------------------------
+def fold(ctx: Context, channel: str) -> int:
+    """Fold what cannot be posted in time into digests; the mentions folded."""
+    outbox = Outbox(ctx.redis)
+    waiting = outbox.waiting(channel)
+    pace = pace_of("chat.postMessage", channel, ctx.settings.slack_pace)
+    fits = cards_in_time(ctx.settings.digest_after, pace.rate, int(pace.capacity))
+    if waiting <= fits:
+        return 0
+    folded = 0
+    for lines in to_fold(outbox.head(channel, waiting), fits):
+        mention_ids = sorted((parse_member(name)[1] for name in lines), key=int)
+        Digests(ctx.redis).fold(channel, uuid.uuid4().hex[:12], mention_ids, Band.DIGEST, ctx.clock(),
+                                ctx.mentions.UNPOSTED)
+        folded += len(mention_ids)
+    return folded
+
+
+def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:
+    digests = Digests(ctx.redis)
+    mention_ids = digests.lines(digest_id)
+    mentions = [mention for mention_id in mention_ids if (mention := ctx.mentions.get(mention_id)) is not None]
+
+    def compose() -> dict[str, Any]:
+        text, blocks = mention_digest(mentions)
+        return {"text": text, "blocks": blocks}
+
+    posted = post_once(ctx, Subject(DIGEST_EVENT, "digest_id", digest_id), channel, compose, exclusive=True,
+                       posted=lambda: (card := digests.card(digest_id)) and card.ts,
+                       record=lambda ts: digests.set_card(digest_id, CardRef(channel, ts)))
+    return {"digest": posted.ts, "lines": len(mentions)}
+
+
+# -- the loop in every worker process ----------------------------------------------------------------------
+def drain_all(ctx: Context, kinds: dict[CardKind, CardType], stop: threading.Event | None = None) -> int:
+    """One round over every channel with something waiting; the messages posted."""
+    outbox = Outbox(ctx.redis)
+    return sum(drain_channel(ctx, channel, kinds, stop) for channel in outbox.channels() if outbox.waiting(channel))
+
+
+class Drainer:
+    def __init__(self, ctx: Context, kinds: dict[CardKind, CardType]) -> None:
+        self.ctx = ctx
+        self.kinds = kinds
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                if drain_all(self.ctx, self.kinds, stop):
+                    continue
+            except redis.RedisError:
+                log.warning("Redis is away; draining again when it is back")
+            except Exception:
+                log.exception("drain failed; trying again")
+            stop.wait(IDLE_WAIT)
