@@ -37,11 +37,12 @@ def post_burst(stack: Stack, total: int = 200) -> list[str]:
     texts = {"complaint": "@acme my order {n} never arrived and nobody answers. This is terrible",
              "question": "@acme do you ship order {n} to Norway?",
              "praise": "@acme thanks for the great service, number {n}!",
-             "rest": "@acme lol {n}"}
+             "rest": "@acme lol {letters}"}  # no figure: a learned model may read "24" as "24 hours"
     ids = []
     for n in range(total):
         kind = URGENT_AT.get(n) or ("praise" if n % 2 else "rest")
-        ids.append(stack.x.post(authors[n % len(authors)]["id"], texts[kind].format(n=n))["id"])
+        letters = "".join("qzxjvkbmhc"[int(digit)] for digit in str(n))
+        ids.append(stack.x.post(authors[n % len(authors)]["id"], texts[kind].format(n=n, letters=letters))["id"])
     return ids
 
 
