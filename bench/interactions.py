@@ -15,6 +15,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from rq import Worker
+
 from _rig import Rig, percentile
 from birdhouse.settings import Settings
 from slackbot.app import create_app
@@ -50,6 +52,8 @@ def main() -> None:
         rig.slack.on_message(lambda event, channel, message: event == "updated" and "Claimed by" in str(
             message.get("blocks")) and updated_at.setdefault(message["ts"], time.monotonic()))
         worker = rig.worker()
+        while not Worker.all(connection=rig.connection):  # started: the figures are Birdhouse's, not Python's start
+            time.sleep(0.05)
         try:
             pressed_at: dict[str, float] = {}
 

@@ -18,6 +18,7 @@ from rq.job import JobStatus
 
 from birdhouse.defaults import DAY, REMEMBER_SECONDS
 from birdhouse.models import CardKind
+from birdhouse.store.card_updates import PendingUpdates
 from birdhouse.store.queued import QueuedMarks
 
 ACTIONS = "birdhouse-actions"
@@ -40,7 +41,6 @@ class Job(StrEnum):
     POST_DIGESTS = "workers.followers.post_digests"
     CHECK_SLA = "workers.sla.check"
     POST_CARD = "workers.card_jobs.post"
-    UPDATE_CARD = "workers.card_jobs.update"
     LIKE = "workers.actions.like"
     FOLLOW_BACK = "workers.actions.follow_back"
     REPLY = "workers.actions.reply"
@@ -87,8 +87,10 @@ def post_card(connection: redis.Redis, kind: CardKind, subject_id: str) -> bool:
 
 
 def update_card(connection: redis.Redis, kind: CardKind, subject_id: str) -> None:
-    """Show the card's current state (after a change made without X: a claim, Done...)."""
-    queue(connection, ACTIONS).enqueue(Job.UPDATE_CARD.value, str(kind), subject_id, retry=ACTION_RETRY, job_timeout=30)
+    """Show the card's current state (after a change made without X: a claim, Done...). Not an RQ job: a
+    render is a Redis read and one chat.update, done by the updater threads of the workers (``workers.updater``)
+    without forking, and renders of one card that pile up are done once."""
+    PendingUpdates(connection).request(str(kind), subject_id)
 
 
 # -- button presses, each under the action key the Slack app claimed (the job id follows from it) -------------

@@ -1,4 +1,4 @@
-"""The card jobs, for every kind of card: queue for posting, update, hand back what never made it, and tell the
+"""The card jobs, for every kind of card: queue for posting, hand back what never made it, and tell the
 person who pressed a button. Each kind is named by ``birdhouse.models.CardKind``, as the queue carries it. Cards are
 posted by their channel's drain (``workers.drain``), from its outbox."""
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from birdhouse import jobs
 from birdhouse.models import CardKind
-from workers.cards import CardType, update_card
+from workers.cards import CardType
 from workers.context import Context, current
 from workers.drain import queue_cards, request_card
 from workers.follower_cards import FOLLOWER_CARDS
@@ -32,11 +32,6 @@ def card_from_digest(key: str, mention_id: str, user: str) -> dict[str, Any]:
     ctx = current()
     request_card(ctx, MENTION_CARDS.channel(ctx.settings), mention_id)
     return {"requested": mention_id, "by": user, "key": key}
-
-
-def update(kind: str, subject_id: str) -> dict[str, Any]:
-    """Show a card's current state."""
-    return update_card(current(), KINDS[CardKind(kind)], subject_id)
 
 
 def requeue_unposted(ctx: Context, kind: CardKind) -> int:

@@ -176,17 +176,32 @@ def drain_all(ctx: Context, kinds: dict[CardKind, CardType], stop: threading.Eve
 
 
 class Drainer:
+    """Beside every RQ worker: a thread per channel with something waiting, so one channel's long backlog at
+    Slack's pace never holds up another's cards (each thread posts only if it wins the channel's lease)."""
+
     def __init__(self, ctx: Context, kinds: dict[CardKind, CardType]) -> None:
         self.ctx = ctx
         self.kinds = kinds
 
     def run(self, stop: threading.Event) -> None:
+        draining: dict[str, threading.Thread] = {}
         while not stop.is_set():
             try:
-                if drain_all(self.ctx, self.kinds, stop):
-                    continue
+                outbox = Outbox(self.ctx.redis)
+                for channel in outbox.channels():
+                    thread = draining.get(channel)
+                    if (thread is None or not thread.is_alive()) and outbox.waiting(channel):
+                        draining[channel] = threading.Thread(target=self._drain, args=(channel, stop), daemon=True,
+                                                             name=f"birdhouse-drain-{channel}")
+                        draining[channel].start()
             except redis.RedisError:
                 log.warning("Redis is away; draining again when it is back")
-            except Exception:
-                log.exception("drain failed; trying again")
             stop.wait(IDLE_WAIT)
+
+    def _drain(self, channel: str, stop: threading.Event) -> None:
+        try:
+            drain_channel(self.ctx, channel, self.kinds, stop)
+        except redis.RedisError:
+            log.warning("Redis is away; draining %s again when it is back", channel)
+        except Exception:
+            log.exception("draining %s failed; trying again", channel)

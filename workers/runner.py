@@ -18,6 +18,7 @@ from birdhouse.jobs import LISTEN_ORDER
 from workers.card_jobs import KINDS
 from workers.context import Context, install
 from workers.drain import Drainer, drain_all
+from workers.updater import Updater, render_requested
 from workers.periodic import PERIODIC
 from workers.scheduler import Scheduler
 from workers.stream import ActivityStream
@@ -45,6 +46,7 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
         start_ingest(ctx, stop)
     if not burst:
         threading.Thread(target=Drainer(ctx, KINDS).run, args=(stop,), name="birdhouse-drainer", daemon=True).start()
+        Updater(ctx, KINDS).run(stop)
     worker_class = Worker if forking else SimpleWorker
     try:
         if burst:
@@ -90,12 +92,14 @@ def wait_for_redis(connection: redis.Redis, every: float = 0.5) -> None:
 
 
 def work_and_drain(ctx: Context, worker_class: type[Worker]) -> bool:
-    """Run the queued jobs and post what they left in the outboxes, until neither finds anything to do."""
+    """Run the queued jobs, post what they left in the outboxes and render the cards they changed, until none
+    of them finds anything to do."""
     worked = False
     while True:
         jobs_ran = worker_class(queues(ctx), connection=ctx.redis).work(burst=True, with_scheduler=True,
                                                                        logging_level="WARNING")
         posted = drain_all(ctx, KINDS)
-        worked = worked or jobs_ran or bool(posted)
-        if not posted and not any(len(queue) for queue in queues(ctx)):
+        rendered = render_requested(ctx, KINDS, wait=0)
+        worked = worked or jobs_ran or bool(posted or rendered)
+        if not posted and not rendered and not any(len(queue) for queue in queues(ctx)):
             return worked

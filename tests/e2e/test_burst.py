@@ -12,8 +12,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
+from birdhouse.errors import SlackError, SlackRateLimited, SlackUnavailable
 from birdhouse.redis_server import PrivateRedis, connect
-from birdhouse.slackclient import POST_BURST
+from birdhouse.slackclient import POST_BURST, RATE_LIMITED_TRIES
 from birdhouse.settings import Settings
 from birdhouse.store.outbox import Digests
 from emulators.http import Fault
@@ -169,3 +172,19 @@ def test_slack_storms_of_429_and_5xx_lose_nothing_and_post_nothing_twice(stack: 
 
     assert sorted(posted.carded()) == sorted(ids)  # every mention, each once
     assert all(stack.ctx.mentions.card(mention_id) for mention_id in ids)
+
+
+def test_the_slack_adapter_turns_slacks_failures_into_birdhouses_errors(stack: Stack):
+    slack = stack.ctx.slack
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=503, body="upstream connect error"))
+    with pytest.raises(SlackUnavailable):
+        slack.post_message(MENTIONS, text="hello")
+    with pytest.raises(SlackError) as refused:
+        slack.post_message("C0NOWHERE", text="hello")
+    assert refused.value.error == "channel_not_found" and not isinstance(refused.value, SlackUnavailable)
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=RATE_LIMITED_TRIES, status=429,
+                             body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": "0"}))
+    with pytest.raises(SlackRateLimited):
+        slack.post_message(MENTIONS, text="hello")
+    assert slack.post_message(MENTIONS, text="hello")  # and then it goes
+    assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 3 + RATE_LIMITED_TRIES
