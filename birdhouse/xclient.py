@@ -4,6 +4,8 @@ tweepy hard-codes https://api.twitter.com, so a requests adapter mounted for tha
 to ``X_API_URL`` (the real API, a proxy, or the emulator) and adds the timeout tweepy never sets.
 tweepy is never asked to wait on rate limits: a worker that sleeps holds a queue hostage. A 429 becomes
 ``XRateLimited`` with the reset time, and the caller reschedules.
+The Activity API's calls go through tweepy's plain ``request`` with the bearer token (they are app-only); its
+stream, which tweepy cannot read as it comes, through tweepy's requests session itself.
 """
 
 from __future__ import annotations

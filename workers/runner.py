@@ -74,6 +74,8 @@ def start_ingest(ctx: Context, stop: threading.Event) -> threading.Thread | None
     """
     if ctx.settings.ingest == "poll":
         return None
+    # At start, not in the thread: a missing setting stops the command with the variable to set.
+    ctx.settings.require("x_bearer_token", *(("webhook_url",) if ctx.settings.ingest == "webhook" else ()))
     own = Context(ctx.settings, ctx.redis, ctx.clock)
     target: Callable[[threading.Event], object] = (
         ActivityStream(own).run if ctx.settings.ingest == "stream" else partial(register_webhook, own))

@@ -67,7 +67,7 @@ class ActivityStream:
         self.lease_seconds = max(3 * ctx.settings.stream_silence, 60.0)
         self.lease = Lease(ctx.redis, STREAM_LEASE, self.lease_seconds, token=uuid.uuid4().hex)
         self.subscribed = False
-        self.connections = 0
+        self.connection_attempts = 0  # every connection asked for, answered or not
 
     def run(self, stop: threading.Event) -> None:
         failures = 0
@@ -106,7 +106,7 @@ class ActivityStream:
             reschedule(ctx.redis, POLL.name, 0.0, ctx.clock)
         lines = ctx.x.stream(backfill_minutes=backfill_minutes(heard_at, now),
                              silence_seconds=ctx.settings.stream_silence)
-        self.connections += 1
+        self.connection_attempts += 1
         heard_anything = False
         renewed_at = now
         for line in lines:

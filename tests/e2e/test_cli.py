@@ -149,3 +149,11 @@ def test_check_says_which_ingest_modes_the_access_level_allows(stack: Stack, tmp
     polling = birdhouse("check", env=no_token, cwd=tmp_path)
     assert "ok   X ingest: poll only (X_BEARER_TOKEN is not set" in polling.stdout
     assert "ok   BIRDHOUSE_INGEST: poll, every 60 s" in polling.stdout
+
+
+def test_stream_and_webhook_modes_without_their_settings_say_what_to_set(stack: Stack, tmp_path):
+    no_token = {key: value for key, value in stack.environment.items() if key != "X_BEARER_TOKEN"}
+    stream = birdhouse("worker", env={**no_token, "BIRDHOUSE_INGEST": "stream"}, cwd=tmp_path)
+    assert stream.returncode == 2 and "X_BEARER_TOKEN is not set" in stream.stderr
+    webhook = birdhouse("worker", env={**stack.environment, "BIRDHOUSE_INGEST": "webhook"}, cwd=tmp_path)
+    assert webhook.returncode == 2 and "BIRDHOUSE_WEBHOOK_URL is not set" in webhook.stderr

@@ -75,7 +75,7 @@ def test_only_one_worker_holds_the_stream(streamed: Stack):
         post = streamed.x.post(_author(streamed)["id"], "@acme where is my parcel?")
         worked_until(streamed, lambda: len(streamed.cards()) == 1)
 
-        assert (first.connections, second.connections) in ((1, 0), (0, 1))
+        assert (first.connection_attempts, second.connection_attempts) in ((1, 0), (0, 1))
     assert tweet_ids(streamed) == [post["id"]]
     assert streamed.x.activity.streams.connections_made == 1
 
@@ -93,7 +93,7 @@ def test_a_stream_dropped_mid_burst_loses_nothing_and_duplicates_nothing(streame
                   enumerate(authors[6:], start=6)]
 
         worked_until(streamed, lambda: len(streamed.cards()) >= len(posts))
-        assert client.connections == 2
+        assert client.connection_attempts == 2
     streamed.poll_mentions()  # and the reconciling poll, which reads them all again
 
     assert sorted(tweet_ids(streamed), key=int) == [post["id"] for post in posts]

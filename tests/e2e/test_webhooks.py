@@ -81,6 +81,17 @@ def test_a_signed_delivery_is_carded_once_even_when_replayed_and_polled(hooked: 
     assert tweet_ids(hooked) == [post["id"]]
 
 
+def test_a_delivery_missed_while_the_app_was_down_is_carded_by_the_reconciling_poll(hooked: Stack):
+    _register(hooked)
+    hooked.close()  # the web app goes down: X's delivery fails, and X does not retry it
+    post = hooked.x.post(hooked.x.add_user("ivan")["id"], "@acme my card was charged twice")
+    assert _delivered(hooked) == [0]
+
+    hooked.poll_mentions()
+
+    assert tweet_ids(hooked) == [post["id"]]
+
+
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
     request = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Content-Type": "application/json", **headers})

@@ -119,9 +119,12 @@ class Stream:
     """One stream connection, read chunk by chunk: an event each, or a keep-alive."""
 
     def __init__(self, api: requests.Session, **params: Any) -> None:
-        # A connection of its own: the server closes it when the stream ends, so it must not go back to the pool.
-        self.response = call(api, "GET", "/2/activity/stream", params=params, stream=True,
-                             headers={"Connection": "close"})
+        # A session of its own: the server closes the connection when the stream ends, so it must not go back
+        # to the pool that the next request takes it from.
+        session = requests.Session()
+        session.headers.update(api.headers)
+        self.response = session.get(api.base + "/2/activity/stream", params=params, stream=True,  # type: ignore[attr-defined]
+                                    timeout=5)
         self._chunks: Iterator[bytes] = self.response.iter_content(chunk_size=None)
 
     def next_chunk(self) -> bytes:
