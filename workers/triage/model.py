@@ -11,7 +11,6 @@ on cross-validation.
 import gzip
 import json
 import math
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -43,17 +42,14 @@ class Block:
     rows: np.ndarray  # shape (terms, 1 + labels)
 
     def add(self, grams: list[str], totals: np.ndarray) -> np.ndarray:
-        counted = Counter(grams)
-        positions, counts = [], []
-        for gram, count in counted.items():
-            position = self.index.get(gram)
+        counts: dict[int, int] = {}
+        for position in map(self.index.get, grams):
             if position is not None:
-                positions.append(position)
-                counts.append(count)
-        if not positions:
+                counts[position] = counts.get(position, 0) + 1
+        if not counts:
             return totals
-        rows = self.rows[positions]
-        weights = (1.0 + np.log(np.asarray(counts, dtype=float))) * rows[:, 0]  # sublinear tf x idf
+        rows = self.rows[np.fromiter(counts, dtype=np.intp, count=len(counts))]
+        weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * rows[:, 0]  # sublinear tf x idf
         return totals + weights @ rows[:, 1:] / np.sqrt(weights @ weights)  # unit length, as scikit-learn
 
 
@@ -88,7 +84,7 @@ class TriageModel:
         for prefix in ("w", "c"):
             chosen = [n for n, term in enumerate(data["terms"]) if term[0] == prefix]
             blocks[prefix] = Block({data["terms"][n][2:]: row for row, n in enumerate(chosen)},
-                                   table[chosen].reshape(len(chosen), 1 + len(LABELS)))
+                                   np.ascontiguousarray(table[chosen].reshape(len(chosen), 1 + len(LABELS))))
         return cls(words=blocks["w"], chars=blocks["c"],
                    labels={label: LabelModel(model["bias"], model["threshold"]) for label, model in data["labels"].items()})
 
