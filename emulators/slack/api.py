@@ -1,6 +1,6 @@
 """The Web API at ``/api/<method>``, as slack_sdk calls it.
 
-Each method is declared with the facts of its reference JSON (shared/specs/slack-methods): tier, required
+Each method is declared with the facts of its reference JSON (specs/slack-methods): tier, required
 arguments, whether it takes JSON bodies, and the error codes it may answer. The dispatcher enforces them:
 arguments come from the query, a form body or (where the method allows it) a JSON body; the token from
 ``Authorization: Bearer`` or a ``token`` argument; and an error the method does not declare, or Slack
@@ -337,7 +337,7 @@ class WebAPI:
             channel["locale"] = "en-US"
         return {"channel": channel}
 
-    # conversations.history is not in shared/specs: shaped from Slack's public reference
+    # conversations.history is not in specs/: shaped from Slack's public reference
     # (docs.slack.dev/reference/methods/conversations.history): tier 3, GET-style arguments only, messages
     # newest first, cursor pagination, metadata only with include_all_metadata.
     @method(

@@ -1,4 +1,4 @@
-"""Block Kit limits (shared/specs/README.md, "Block Kit limits"): each at its edge, and one past it."""
+"""Block Kit limits (specs/README.md, "Block Kit limits"): each at its edge, and one past it."""
 
 from __future__ import annotations
 
