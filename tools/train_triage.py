@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from workers.triage.features import feature_text, grams  # noqa: E402
+from workers.triage.features import char_grams, feature_text, word_grams  # noqa: E402
 from workers.triage.model import LABELS, MODEL_FILE, TriageModel  # noqa: E402
 
 POSTS = REPO.parent / "shared" / "datasets" / "twcs-airlines" / "first_posts.jsonl"
@@ -44,11 +44,11 @@ THRESHOLDS = [step / 100 for step in range(10, 91)]
 
 
 def words(text: str) -> list[str]:
-    return [gram for gram in grams(feature_text(text)) if gram.startswith("w:")]
+    return [f"w:{gram}" for gram in word_grams(feature_text(text))]
 
 
 def characters(text: str) -> list[str]:
-    return [gram for gram in grams(feature_text(text)) if gram.startswith("c:")]
+    return [f"c:{gram}" for gram in char_grams(feature_text(text))]
 
 
 class Features:

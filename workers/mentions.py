@@ -76,7 +76,7 @@ def fetch_new_mentions(ctx: Context) -> dict[str, Any]:
         token = page.next_token
         if not token:
             break
-    queue_cards(ctx, new_ids)
+    queue_new(ctx, CardKind.MENTION, new_ids)  # the outbox posts them most urgent first
     cursor = overlap_since_id(seen, OVERLAP_SECONDS, since_id, ctx.clock())
     if cursor and cursor != since_id:
         ctx.mentions.set_since_id(cursor)
@@ -97,16 +97,11 @@ def take(ctx: Context, post: dict[str, Any], author: dict[str, Any] | None) -> t
     return mention, first_sight
 
 
-def queue_cards(ctx: Context, new_ids: list[str]) -> None:
-    """Into the channel's outbox, which posts them most urgent first, oldest first within a band."""
-    queue_new(ctx, CardKind.MENTION, new_ids)
-
-
 def receive(ctx: Context, posts: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> list[str]:
     """Mentions pushed by X (stream or webhook): stored and carded like polled ones; the ids seen first here."""
     new_ids = [mention.id for mention, first_sight in (take(ctx, post, author) for post, author in posts)
                if first_sight]
-    queue_cards(ctx, new_ids)
+    queue_new(ctx, CardKind.MENTION, new_ids)  # the outbox posts them most urgent first
     return new_ids
 
 

@@ -49,8 +49,3 @@ def char_grams(text: str) -> list[str]:
                 break
             found += [padded[start:start + size] for start in range(len(padded) - size + 1)]
     return found
-
-
-def grams(text: str) -> list[str]:
-    """Every feature of ``feature_text`` output, named by block: ``w:`` words, ``c:`` characters."""
-    return [f"w:{gram}" for gram in word_grams(text)] + [f"c:{gram}" for gram in char_grams(text)]
