@@ -2,7 +2,7 @@
 
 Runs `triage()` over the brand-mention fixtures (and, when present, the complaints-2019 tweets),
 repeated to a few thousand posts after a warm-up, and prints the mean and p99 in microseconds.
-The budget is 1 ms per post; the script exits 1 if the mean goes over it.
+The budget is 1 ms per post; the script exits 1 if the mean or the p99 goes over it.
 """
 
 import csv
@@ -49,7 +49,7 @@ def main() -> int:
     p99 = statistics.quantiles(timings, n=100)[98]
     print(f"triage: {len(timings)} posts ({len(posts)} distinct), one core: mean {mean:.0f} µs, p99 {p99:.0f} µs per post "
           f"(budget {BUDGET_MICROSECONDS} µs)")
-    return 0 if mean < BUDGET_MICROSECONDS else 1
+    return 0 if max(mean, p99) < BUDGET_MICROSECONDS else 1
 
 
 if __name__ == "__main__":
