@@ -121,13 +121,11 @@ def agreement() -> None:
         p1, p2 = sum(first) / len(passes), sum(second) / len(passes)
         expected = p1 * p2 + (1 - p1) * (1 - p2)
         print(f"  {label:9s} kappa {(observed - expected) / (1 - expected):.3f}   raw agreement {observed:.3f}")
-    model = shipped_model()
-    terms = sorted(model.index, key=model.index.__getitem__)
+    words = shipped_model().words
     print("   the model's heaviest word features (what it leans on):")
-    for label, label_model in model.labels.items():
-        words = [(weight, term) for term, weight in zip(terms, label_model.coef) if term.startswith("w:")]
-        top = ", ".join(term[2:] for _, term in sorted(words, reverse=True)[:12])
-        print(f"  {label:9s} {top}")
+    for column, label in enumerate(LABELS, start=1):  # column 0 is the idf
+        heaviest = sorted(words.index, key=lambda term: words.rows[words.index[term], column], reverse=True)[:12]
+        print(f"  {label:9s} {', '.join(heaviest)}")
 
 
 def main() -> int:
