@@ -28,6 +28,11 @@ def _identifier():
     return identifier
 
 
+def preload() -> None:
+    """Load the language model now (a worker does, before it forks its jobs)."""
+    _identifier()
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of ``text`` (unescaped), or "und" when it has no letters at all (emoji, bare handles)."""
     words = " ".join(_NOT_WORDS.sub(" ", text).split())
