@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -113,6 +114,11 @@ class Mention:
     @property
     def url(self) -> str:
         return f"https://x.com/{self.author.username}/status/{self.id}"
+
+    @property
+    def posted_at(self) -> float:
+        """When it was posted, in epoch seconds."""
+        return datetime.fromisoformat(self.created_at.replace("Z", "+00:00")).timestamp()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

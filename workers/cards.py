@@ -69,9 +69,9 @@ class CardType(Protocol):
 
     def unposted(self, ctx: Context) -> list[str]: ...
 
-    def queue_place(self, ctx: Context, subject_id: str) -> tuple[Band, float] | None:
-        """Its band in the channel's outbox and when it came (oldest first within a band); None when its
-        subject is not stored."""
+    def queue_places(self, ctx: Context, subject_ids: list[str]) -> dict[str, tuple[Band, float]]:
+        """Each card's band in the channel's outbox and when it came (oldest first within a band), read in one
+        go; a subject that is not stored is left out."""
 
     def follow_target(self, ctx: Context, subject_id: str) -> FollowTarget: ...
 

@@ -44,8 +44,8 @@ DIGEST_EVENT = "birdhouse_digest"
 
 def queue_cards(ctx: Context, cards: CardType, subject_ids: list[str]) -> int:
     """Hand cards to their channel's outbox (a card already waiting keeps its place); the number handed."""
-    entries = {member(cards.kind, subject_id): place for subject_id in subject_ids
-               if (place := cards.queue_place(ctx, subject_id)) is not None}
+    entries = {member(cards.kind, subject_id): place
+               for subject_id, place in cards.queue_places(ctx, subject_ids).items()}
     Outbox(ctx.redis).add(cards.channel(ctx.settings), entries, waiting_in=cards.unposted_key)
     return len(entries)
 

@@ -3,7 +3,6 @@ mention that continues a conversation goes into the thread of that conversation'
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from birdhouse.models import CardKind, Mention
 from birdhouse.settings import Settings
@@ -58,11 +57,9 @@ class MentionCards:
     def unposted(self, ctx: Context) -> list[str]:
         return ctx.mentions.unposted()
 
-    def queue_place(self, ctx: Context, mention_id: str) -> tuple[Band, float] | None:
-        mention = ctx.mentions.get(mention_id)
-        if mention is None:
-            return None
-        return mention_band(mention.triage), datetime.fromisoformat(mention.created_at.replace("Z", "+00:00")).timestamp()
+    def queue_places(self, ctx: Context, mention_ids: list[str]) -> dict[str, tuple[Band, float]]:
+        return {mention.id: (mention_band(mention.triage), mention.posted_at)
+                for mention in ctx.mentions.get_many(mention_ids) if mention is not None}
 
     def follow_target(self, ctx: Context, mention_id: str) -> FollowTarget:
         mention = ctx.mentions.get(mention_id)

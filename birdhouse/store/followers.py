@@ -100,8 +100,14 @@ class FollowerStore(Store):
         return True
 
     def get(self, user_id: str) -> Follower | None:
-        raw = self.connection.get(self._key(user_id))
-        return Follower.from_dict(json.loads(raw)) if raw else None
+        return self.get_many([user_id])[0]
+
+    def get_many(self, user_ids: list[str]) -> list[Follower | None]:
+        """Each follower (None where not kept), in one round trip."""
+        if not user_ids:
+            return []
+        return [Follower.from_dict(json.loads(raw)) if raw else None
+                for raw in self.connection.mget([self._key(user_id) for user_id in user_ids])]
 
     def unposted(self) -> list[str]:
         return sorted(member.decode() for member in self.connection.smembers(self.UNPOSTED))
