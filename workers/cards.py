@@ -38,6 +38,7 @@ class Placement:
     channel: str
     thread_ts: str | None = None
     broadcast: bool = False  # a card in a thread shown in the channel too
+    starts_conversation: str | None = None  # the conversation whose later mentions go under this card
 
 
 @dataclass(frozen=True)

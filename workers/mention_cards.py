@@ -35,7 +35,8 @@ class MentionCards:
         # A question or complaint under a closed card would sit where nobody looks: it goes to the channel too.
         broadcast = (thread_ts is not None and mention.triage.get("kind") in NEEDS_ANSWER
                      and CardStore(ctx.redis).get(root).closed)
-        return Placement(channel, thread_ts, broadcast)
+        return Placement(channel, thread_ts, broadcast,
+                         starts_conversation=mention.conversation_id if thread_ts is None else None)
 
     def compose(self, ctx: Context, mention_id: str) -> Message | None:
         """The mention, what the team did about it, and what X's access level allows."""
@@ -49,10 +50,11 @@ class MentionCards:
         return ctx.mentions.card(mention_id)
 
     def record(self, ctx: Context, mention_id: str, ref: CardRef, placement: Placement) -> None:
-        ctx.mentions.set_card(mention_id, ref)
-        mention = ctx.mentions.get(mention_id)
-        if placement.thread_ts is None and mention is not None and mention.conversation_id:
-            Threads(ctx.redis).note_card_conversation(mention.conversation_id, mention_id)
+        with ctx.redis.pipeline() as pipe:
+            MentionStore(pipe).set_card(mention_id, ref)
+            if placement.starts_conversation:
+                Threads(pipe).note_card_conversation(placement.starts_conversation, mention_id)
+            pipe.execute()
 
     def unposted(self, ctx: Context) -> list[str]:
         return ctx.mentions.unposted()

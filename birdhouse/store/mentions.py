@@ -97,7 +97,6 @@ class MentionStore(Store):
         return CardRef.read(self.connection, self._key(mention_id) + ":card")
 
     def set_card(self, mention_id: str, card: CardRef) -> None:
-        with self.connection.pipeline() as pipe:
-            card.write(pipe, self._key(mention_id) + ":card")
-            pipe.srem(self.UNPOSTED, mention_id)
-            pipe.execute()
+        """On a pipeline (a transaction), so the card and its mention leaving the unposted set are one step."""
+        card.write(self.connection, self._key(mention_id) + ":card")
+        self.connection.srem(self.UNPOSTED, mention_id)
