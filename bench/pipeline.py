@@ -5,8 +5,10 @@ Prints, for one worker process:
 - cost: X requests and X items read per new mention, Slack Web API calls per mention;
 - latency: with the worker running live (polling every second), time from a mention being posted on X to
   its card arriving in Slack, p50 and p99.
-- cost in one process, with a profile: a poll's page triaged and stored, and its cards posted by the drain,
-  where the time per mention goes.
+- cost on one core: Birdhouse alone in a process (the emulators stay in this one, so their CPU is not
+  counted) polls, triages and stores a backlog, then its drain posts the cards; mentions per CPU-second of that
+  process (and per second of wall time), for the poll, the drain and the whole, with triage's share and the
+  pipeline without it; then the same again under cProfile, its top entries by own time.
 Slack's per-channel rate limit (about one message a second) is switched off in the emulator, and Birdhouse's
 pace raised to match, so that the figures measure Birdhouse, not Slack's pacing; ``bench/burst.py`` runs at
 Slack's pace.
