@@ -3,7 +3,6 @@ mention that continues a conversation goes into the thread of that conversation'
 
 from __future__ import annotations
 
-
 from birdhouse.models import CardKind, Mention
 from birdhouse.settings import Settings
 from birdhouse.stats import NEEDS_ANSWER
