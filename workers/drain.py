@@ -164,7 +164,7 @@ def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:
 
     posted = post_once(ctx, Subject(DIGEST_EVENT, "digest_id", digest_id), channel, compose, exclusive=True,
                        posted=lambda: (card := digests.card(digest_id)) and card.ts,
-                       record=lambda ts: digests.set_card(digest_id, CardRef(channel, ts)))
+                       record=lambda pipe, ts: Digests(pipe).set_card(digest_id, CardRef(channel, ts)))
     return {"digest": posted.ts, "lines": len(mentions)}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import redis
+
 from birdhouse.models import CardKind
 from birdhouse.settings import Settings
 from birdhouse.store import CardRef
@@ -43,8 +45,8 @@ class FollowerCards:
     def ref(self, ctx: Context, user_id: str) -> CardRef | None:
         return FollowerStore(ctx.redis).card(user_id)
 
-    def record(self, ctx: Context, user_id: str, ref: CardRef, placement: Placement) -> None:
-        FollowerStore(ctx.redis).set_card(user_id, ref)
+    def record(self, pipe: redis.client.Pipeline, user_id: str, ref: CardRef, placement: Placement) -> None:
+        FollowerStore(pipe).set_card(user_id, ref)
 
     def unposted(self, ctx: Context) -> list[str]:
         return FollowerStore(ctx.redis).unposted()

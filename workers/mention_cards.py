@@ -3,6 +3,8 @@ mention that continues a conversation goes into the thread of that conversation'
 
 from __future__ import annotations
 
+import redis
+
 from birdhouse.models import CardKind, Mention
 from birdhouse.settings import Settings
 from birdhouse.stats import NEEDS_ANSWER
@@ -48,12 +50,10 @@ class MentionCards:
     def ref(self, ctx: Context, mention_id: str) -> CardRef | None:
         return ctx.mentions.card(mention_id)
 
-    def record(self, ctx: Context, mention_id: str, ref: CardRef, placement: Placement) -> None:
-        with ctx.redis.pipeline() as pipe:
-            MentionStore(pipe).set_card(mention_id, ref)
-            if placement.starts_conversation:
-                Threads(pipe).note_card_conversation(placement.starts_conversation, mention_id)
-            pipe.execute()
+    def record(self, pipe: redis.client.Pipeline, mention_id: str, ref: CardRef, placement: Placement) -> None:
+        MentionStore(pipe).set_card(mention_id, ref)
+        if placement.starts_conversation:
+            Threads(pipe).note_card_conversation(placement.starts_conversation, mention_id)
 
     def unposted(self, ctx: Context) -> list[str]:
         return ctx.mentions.unposted()

@@ -117,11 +117,10 @@ class FollowerStore(Store):
         return CardRef.read(self.connection, self._key(user_id) + ":card")
 
     def set_card(self, user_id: str, card: CardRef) -> None:
-        with self.connection.pipeline() as pipe:
-            card.write(pipe, self._key(user_id) + ":card")
-            pipe.expire(self._key(user_id) + ":card", CARD_RETENTION_SECONDS)
-            pipe.srem(self.UNPOSTED, user_id)
-            pipe.execute()
+        """On a pipeline (a transaction), so the card and its follower leaving the unposted set are one step."""
+        card.write(self.connection, self._key(user_id) + ":card")
+        self.connection.expire(self._key(user_id) + ":card", CARD_RETENTION_SECONDS)
+        self.connection.srem(self.UNPOSTED, user_id)
 
     # -- what people did on the card ---------------------------------------------------------------
     def state(self, user_id: str) -> FollowerState:
