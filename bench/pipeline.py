@@ -5,8 +5,10 @@ Prints, for one worker process:
 - cost: X requests and X items read per new mention, Slack Web API calls per mention;
 - latency: with the worker running live (polling every second), time from a mention being posted on X to
   its card arriving in Slack, p50 and p99.
-- cost in one process, with a profile: a poll's page triaged and stored, and its cards posted by the drain,
-  where the time per mention goes.
+- cost on one core: Birdhouse alone in a process (the emulators stay in this one, so their CPU is not
+  counted) polls, triages and stores a backlog, then its drain posts the cards; mentions per CPU-second of that
+  process (and per second of wall time), for the poll, the drain and the whole, with triage's share and the
+  pipeline without it; then the same again under cProfile, its top entries by own time.
 Slack's per-channel rate limit (about one message a second) is switched off in the emulator, and Birdhouse's
 pace raised to match, so that the figures measure Birdhouse, not Slack's pacing; ``bench/burst.py`` runs at
 Slack's pace.
@@ -15,24 +17,30 @@ Slack's pace.
 from __future__ import annotations
 
 import cProfile
+import os
 import pstats
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import redis
+
 from _rig import Rig, percentile
+from birdhouse.redis_server import connect
 from birdhouse.settings import Settings
+from workers import mentions
 from workers.card_jobs import KINDS
 from workers.context import Context
 from workers.drain import drain_all
-from workers.mentions import fetch_new_mentions
+from workers.triage import Triage, triage
 
 BACKLOG = 400
 LIVE_MENTIONS = 60
 LIVE_RATE_PER_SECOND = 4.0
-PROFILED = 400
+ONE_CORE = 400  # mentions measured in the Birdhouse process, then as many profiled
 
 
 def throughput(rig: Rig) -> None:
@@ -76,34 +84,74 @@ def latency(rig: Rig) -> None:
           "  (bounded below by the poll interval)")
 
 
-def profile(rig: Rig) -> None:
-    ctx = Context(Settings.load(environ=rig.env, dotenv=None), rig.connection)
-    author = rig.x.add_user("profile_author")
-    for n in range(PROFILED):
-        rig.x.post(author["id"], f"@acme profiled question {n}: where is my parcel?")
+def one_core(rig: Rig) -> None:
+    """The pipeline's own cost: Birdhouse in a process of its own, so the emulators' CPU (threads here) is not
+    counted; measured once plain, then once under the profiler (which slows it)."""
+    author = rig.x.add_user("one_core_author")
+    print(f"{ONE_CORE} mentions, Birdhouse in one process (the emulators in another), CPU time of that process:")
+    for mode in ("measure", "profile"):
+        for n in range(ONE_CORE):
+            rig.x.post(author["id"], f"@acme {mode} question {n}: where is my parcel?")
+        subprocess.run([sys.executable, __file__, mode], env={**os.environ, **rig.env}, check=True)
+
+
+def birdhouse_process(mode: str) -> None:
+    """In the child process: poll, triage and store the waiting mentions, then post their cards."""
+    settings = Settings.load(environ=os.environ, dotenv=None)
+    ctx = Context(settings, connect(settings.redis_url))
+    triage_seconds = [0.0]
+
+    def timed_triage(post: dict, author: dict | None = None) -> Triage:
+        started = time.process_time()
+        try:
+            return triage(post, author)
+        finally:
+            triage_seconds[0] += time.process_time() - started
+
+    round_trips = [0]
+    send = redis.connection.Connection.send_packed_command
+
+    def counted_send(connection: redis.connection.Connection, *args: object, **kwargs: object) -> None:
+        round_trips[0] += 1
+        send(connection, *args, **kwargs)
+
+    triage({"id": "0", "text": "@acme warming up"})  # the model loads once per process: not a mention's cost
+    # Counted, not changed: triage's share of the CPU, and each request sent to Redis.
+    mentions.triage = timed_triage
+    redis.connection.Connection.send_packed_command = counted_send
     profiler = cProfile.Profile()
-    started = time.perf_counter()
-    profiler.enable()
-    stored = fetch_new_mentions(ctx)["new"]
-    poll_done = time.perf_counter()
+    if mode == "profile":
+        profiler.enable()
+    wall, cpu = time.perf_counter(), time.process_time()
+    stored = mentions.fetch_new_mentions(ctx)["new"]
+    poll_wall, poll_cpu = time.perf_counter() - wall, time.process_time() - cpu
     posted = drain_all(ctx, KINDS)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     profiler.disable()
-    ended = time.perf_counter()
-    assert stored == posted == PROFILED, (stored, posted)
-    print(f"{PROFILED} mentions in one process (the emulators' threads beside it):")
-    print(f"  poll, triage, store   {PROFILED / (poll_done - started):8.0f} mentions/s")
-    print(f"  cards posted (drain)  {PROFILED / (ended - poll_done):8.0f} cards/s   "
-          f"(whole pipeline {PROFILED / (ended - started):.0f} mentions/s)")
-    print("  profile, by own time (top 12):")
-    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(12)
+    assert stored == posted == ONE_CORE, (stored, posted)
+    if mode == "profile":
+        print("  profile (under cProfile), by own time (top 15):")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(15)
+        return
+    triaged = triage_seconds[0]
+    print(f"  poll, triage, store   {ONE_CORE / poll_cpu:8.0f} mentions per CPU-second   ({ONE_CORE / poll_wall:.0f}/s wall)")
+    print(f"  cards posted (drain)  {ONE_CORE / (cpu - poll_cpu):8.0f} cards per CPU-second      "
+          f"({ONE_CORE / (wall - poll_wall):.0f}/s wall)")
+    print(f"  whole pipeline        {ONE_CORE / cpu:8.0f} mentions per CPU-second   ({ONE_CORE / wall:.0f}/s wall)")
+    print(f"  triage                {1000 * triaged / ONE_CORE:8.2f} ms per mention, {triaged / cpu:.0%} of the CPU")
+    print(f"  the rest              {ONE_CORE / (cpu - triaged):8.0f} mentions per CPU-second without triage")
+    print(f"  Redis round trips     {round_trips[0] / ONE_CORE:8.1f} per mention (a pipeline or a script is one)")
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="birdhouse-bench-") as folder, Rig(Path(folder)) as rig:
         throughput(rig)
         latency(rig)
-        profile(rig)
+        one_core(rig)
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1:
+        birdhouse_process(sys.argv[1])
+    else:
+        main()

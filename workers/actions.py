@@ -199,7 +199,7 @@ def escalate(key: str, mention_id: str, user: str) -> dict[str, Any]:
         case_ts = post_once(
             ctx, Subject(CASE_EVENT, "tweet_id", mention_id), support,
             lambda: {"text": case_text(mention), "blocks": case_message(mention, user, card_link)},
-            posted=lambda: ledger.posted(key), record=lambda ts: ledger.note_posted(key, ts)).ts
+            posted=lambda: ledger.posted(key), record=lambda pipe, ts: ActionLedger(pipe).note_posted(key, ts)).ts
         case_link = ctx.slack.permalink(support, case_ts)
         now = ctx.clock()
         with ctx.redis.pipeline() as pipe:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import redis
 from rq import get_current_job
 
 from birdhouse.models import CardKind
@@ -38,6 +39,7 @@ class Placement:
     channel: str
     thread_ts: str | None = None
     broadcast: bool = False  # a card in a thread shown in the channel too
+    starts_conversation: str | None = None  # the conversation whose later mentions go under this card
 
 
 @dataclass(frozen=True)
@@ -65,13 +67,14 @@ class CardType(Protocol):
 
     def ref(self, ctx: Context, subject_id: str) -> CardRef | None: ...
 
-    def record(self, ctx: Context, subject_id: str, ref: CardRef, placement: Placement) -> None: ...
+    def record(self, pipe: redis.client.Pipeline, subject_id: str, ref: CardRef, placement: Placement) -> None:
+        """Write where the card is, on ``pipe`` (a transaction)."""
 
     def unposted(self, ctx: Context) -> list[str]: ...
 
-    def queue_place(self, ctx: Context, subject_id: str) -> tuple[Band, float] | None:
-        """Its band in the channel's outbox and when it came (oldest first within a band); None when its
-        subject is not stored."""
+    def queue_places(self, ctx: Context, subject_ids: list[str]) -> dict[str, tuple[Band, float]]:
+        """Each card's band in the channel's outbox and when it came (oldest first within a band), read in one
+        go; a subject that is not stored is left out."""
 
     def follow_target(self, ctx: Context, subject_id: str) -> FollowTarget: ...
 
@@ -90,7 +93,7 @@ def post_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
     posted = post_once(
         ctx, Subject(cards.event_type, cards.subject_key, subject_id), place.channel, compose, exclusive=True,
         posted=lambda: (card := cards.ref(ctx, subject_id)) and card.ts,
-        record=lambda ts: cards.record(ctx, subject_id, CardRef(place.channel, ts), place),
+        record=lambda pipe, ts: cards.record(pipe, subject_id, CardRef(place.channel, ts), place),
         thread_ts=place.thread_ts,
     )
     return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already,

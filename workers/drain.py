@@ -44,8 +44,8 @@ DIGEST_EVENT = "birdhouse_digest"
 
 def queue_cards(ctx: Context, cards: CardType, subject_ids: list[str]) -> int:
     """Hand cards to their channel's outbox (a card already waiting keeps its place); the number handed."""
-    entries = {member(cards.kind, subject_id): place for subject_id in subject_ids
-               if (place := cards.queue_place(ctx, subject_id)) is not None}
+    entries = {member(cards.kind, subject_id): place
+               for subject_id, place in cards.queue_places(ctx, subject_ids).items()}
     Outbox(ctx.redis).add(cards.channel(ctx.settings), entries, waiting_in=cards.unposted_key)
     return len(entries)
 
@@ -101,12 +101,13 @@ def drain_channel(ctx: Context, channel: str, kinds: dict[CardKind, CardType],
         if not held:
             return 0
         while not (stop is not None and stop.is_set()) and not lease.lost.is_set():
-            fold(ctx, channel)
             ctx.slack.wait_for_turn("chat.postMessage", channel)
-            head = outbox.head(channel)
-            if not head:
+            waiting, head = outbox.waiting_and_head(channel)
+            if fold(ctx, channel, waiting):
+                waiting, head = outbox.waiting_and_head(channel)
+            if head is None:
                 break
-            name, _band = head[0]
+            name, _band = head
             try:
                 post_member(ctx, channel, name, kinds)
             except SlackUnavailable as exc:  # maybe posted: it stays, and post_once checks before posting again
@@ -136,10 +137,9 @@ def post_member(ctx: Context, channel: str, name: str, kinds: dict[CardKind, Car
 
 
 # -- digests -----------------------------------------------------------------------------------------------
-def fold(ctx: Context, channel: str) -> int:
-    """Fold what cannot be posted in time into digests; the mentions folded."""
+def fold(ctx: Context, channel: str, waiting: int) -> int:
+    """Fold what cannot be posted in time (of the ``waiting`` members) into digests; the mentions folded."""
     outbox = Outbox(ctx.redis)
-    waiting = outbox.waiting(channel)
     pace = pace_of("chat.postMessage", channel, ctx.settings.slack_pace)
     fits = cards_in_time(ctx.settings.digest_after, pace.rate, int(pace.capacity))
     if waiting <= fits:
@@ -164,7 +164,7 @@ def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:
 
     posted = post_once(ctx, Subject(DIGEST_EVENT, "digest_id", digest_id), channel, compose, exclusive=True,
                        posted=lambda: (card := digests.card(digest_id)) and card.ts,
-                       record=lambda ts: digests.set_card(digest_id, CardRef(channel, ts)))
+                       record=lambda pipe, ts: Digests(pipe).set_card(digest_id, CardRef(channel, ts)))
     return {"digest": posted.ts, "lines": len(mentions)}
 
 

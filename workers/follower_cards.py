@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import redis
+
 from birdhouse.models import CardKind
 from birdhouse.settings import Settings
 from birdhouse.store import CardRef
@@ -36,15 +38,15 @@ class FollowerCards:
                        follower_card(follower, store.state(user_id), vip_list=bool(ctx.settings.vip_list_id),
                                      follow_intent=NOT_ENROLLED_TEXT if follow_blocked else None))
 
-    def queue_place(self, ctx: Context, user_id: str) -> tuple[Band, float] | None:
-        follower = FollowerStore(ctx.redis).get(user_id)
-        return (Band.FOLLOWER, follower.at) if follower else None
+    def queue_places(self, ctx: Context, user_ids: list[str]) -> dict[str, tuple[Band, float]]:
+        return {user_id: (Band.FOLLOWER, follower.at) for user_id, follower
+                in zip(user_ids, FollowerStore(ctx.redis).get_many(user_ids), strict=True) if follower is not None}
 
     def ref(self, ctx: Context, user_id: str) -> CardRef | None:
         return FollowerStore(ctx.redis).card(user_id)
 
-    def record(self, ctx: Context, user_id: str, ref: CardRef, placement: Placement) -> None:
-        FollowerStore(ctx.redis).set_card(user_id, ref)
+    def record(self, pipe: redis.client.Pipeline, user_id: str, ref: CardRef, placement: Placement) -> None:
+        FollowerStore(pipe).set_card(user_id, ref)
 
     def unposted(self, ctx: Context) -> list[str]:
         return FollowerStore(ctx.redis).unposted()

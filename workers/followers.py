@@ -146,5 +146,5 @@ def post_digest(ctx: Context, store: FollowerStore, period: int, period_seconds:
 
     posted = post_once(ctx, Subject(DIGEST_EVENT, "period", str(period)), ctx.settings.followers_channel, compose,
                        posted=lambda: period not in store.pending_periods(),
-                       record=lambda ts: store.digest_posted(period))
+                       record=lambda pipe, ts: FollowerStore(pipe).digest_posted(period))
     return not posted.already

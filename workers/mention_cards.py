@@ -3,7 +3,7 @@ mention that continues a conversation goes into the thread of that conversation'
 
 from __future__ import annotations
 
-from datetime import datetime
+import redis
 
 from birdhouse.models import CardKind, Mention
 from birdhouse.settings import Settings
@@ -36,7 +36,8 @@ class MentionCards:
         # A question or complaint under a closed card would sit where nobody looks: it goes to the channel too.
         broadcast = (thread_ts is not None and mention.triage.get("kind") in NEEDS_ANSWER
                      and CardStore(ctx.redis).get(root).closed)
-        return Placement(channel, thread_ts, broadcast)
+        return Placement(channel, thread_ts, broadcast,
+                         starts_conversation=mention.conversation_id if thread_ts is None else None)
 
     def compose(self, ctx: Context, mention_id: str) -> Message | None:
         """The mention, what the team did about it, and what X's access level allows."""
@@ -49,20 +50,17 @@ class MentionCards:
     def ref(self, ctx: Context, mention_id: str) -> CardRef | None:
         return ctx.mentions.card(mention_id)
 
-    def record(self, ctx: Context, mention_id: str, ref: CardRef, placement: Placement) -> None:
-        ctx.mentions.set_card(mention_id, ref)
-        mention = ctx.mentions.get(mention_id)
-        if placement.thread_ts is None and mention is not None and mention.conversation_id:
-            Threads(ctx.redis).note_card_conversation(mention.conversation_id, mention_id)
+    def record(self, pipe: redis.client.Pipeline, mention_id: str, ref: CardRef, placement: Placement) -> None:
+        MentionStore(pipe).set_card(mention_id, ref)
+        if placement.starts_conversation:
+            Threads(pipe).note_card_conversation(placement.starts_conversation, mention_id)
 
     def unposted(self, ctx: Context) -> list[str]:
         return ctx.mentions.unposted()
 
-    def queue_place(self, ctx: Context, mention_id: str) -> tuple[Band, float] | None:
-        mention = ctx.mentions.get(mention_id)
-        if mention is None:
-            return None
-        return mention_band(mention.triage), datetime.fromisoformat(mention.created_at.replace("Z", "+00:00")).timestamp()
+    def queue_places(self, ctx: Context, mention_ids: list[str]) -> dict[str, tuple[Band, float]]:
+        return {mention.id: (mention_band(mention.triage), mention.posted_at)
+                for mention in ctx.mentions.get_many(mention_ids) if mention is not None}
 
     def follow_target(self, ctx: Context, mention_id: str) -> FollowTarget:
         mention = ctx.mentions.get(mention_id)

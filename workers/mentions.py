@@ -8,7 +8,7 @@ from typing import Any
 
 from birdhouse import jobs
 from birdhouse.models import CardKind, Mention
-from birdhouse.store import Event
+from birdhouse.store import Event, EventLog
 from birdhouse.store.events import EventKind
 from workers.card_jobs import queue_new, requeue_unposted
 from workers.context import Context, current
@@ -68,9 +68,8 @@ def fetch_new_mentions(ctx: Context) -> dict[str, Any]:
         page = ctx.x.mentions(brand_id, since_id=window.since_id, start_time=window.start_time,
                               pagination_token=token, max_results=window.page_size)
         pages += 1
-        for post in page.items:
-            mention, first_sight = take(ctx, post, page.users.get(post["author_id"]))
-            seen.append((mention.id, posted_at(mention)))
+        for mention, first_sight in take(ctx, [(post, page.users.get(post["author_id"])) for post in page.items]):
+            seen.append((mention.id, mention.posted_at))
             if first_sight:
                 new_ids.append(mention.id)
         token = page.next_token
@@ -83,27 +82,29 @@ def fetch_new_mentions(ctx: Context) -> dict[str, Any]:
     return {"pages": pages, "read": len(seen), "new": len(new_ids)}
 
 
-# -- the one way in for a mention, however it came (polled, streamed, delivered to the webhook) ------------
-def take(ctx: Context, post: dict[str, Any], author: dict[str, Any] | None) -> tuple[Mention, bool]:
-    """Triage and store a post X sent; True the first time it is seen (``SET NX``), when its event is recorded.
-    A poll and the stream may both bring the same post: only the first one stores it."""
-    # X expands the author with the post; one missing (rare: a race with a rename) is asked for once.
-    author = author or ctx.x.user(post["author_id"])
-    mention = replace(Mention.from_api(post, author), triage=triage(post, author).to_dict())
-    first_sight = ctx.mentions.add(mention)
-    if first_sight:
-        ctx.events.record(Event(EventKind.MENTION, at=posted_at(mention), mention_id=mention.id,
-                                data={"kind": mention.triage["kind"], "author_id": mention.author.id}))
-    return mention, first_sight
+# -- the one way in for mentions, however they came (polled, streamed, delivered to the webhook) -----------
+def take(ctx: Context, posts: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> list[tuple[Mention, bool]]:
+    """Triage and store posts X sent (a poll's page, or what it pushed), each with True the first time it is
+    seen (``SET NX``), when its event is recorded. A poll and the stream may both bring the same post: only the
+    first one stores it. Two round trips to Redis however many posts: the mentions, then their events."""
+    mentions = []
+    for post, expanded in posts:
+        # X expands the author with the post; one missing (rare: a race with a rename) is asked for once.
+        author = expanded or ctx.x.user(post["author_id"])
+        mentions.append(replace(Mention.from_api(post, author), triage=triage(post, author).to_dict()))
+    first_sights = ctx.mentions.add(mentions)
+    with ctx.redis.pipeline() as pipe:
+        events = EventLog(pipe)
+        for mention, first_sight in zip(mentions, first_sights, strict=True):
+            if first_sight:
+                events.record(Event(EventKind.MENTION, at=mention.posted_at, mention_id=mention.id,
+                                    data={"kind": mention.triage["kind"], "author_id": mention.author.id}))
+        pipe.execute()
+    return list(zip(mentions, first_sights, strict=True))
 
 
 def receive(ctx: Context, posts: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> list[str]:
     """Mentions pushed by X (stream or webhook): stored and carded like polled ones; the ids seen first here."""
-    new_ids = [mention.id for mention, first_sight in (take(ctx, post, author) for post, author in posts)
-               if first_sight]
+    new_ids = [mention.id for mention, first_sight in take(ctx, posts) if first_sight]
     queue_new(ctx, CardKind.MENTION, new_ids)  # the outbox posts them most urgent first
     return new_ids
-
-
-def posted_at(mention: Mention) -> float:
-    return datetime.fromisoformat(mention.created_at.replace("Z", "+00:00")).timestamp()

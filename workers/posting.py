@@ -3,7 +3,8 @@
 Slack has no idempotency key, and its answer can be lost after it posted (a worker killed, a dropped
 connection). So every Birdhouse message carries metadata naming its subject, a post runs under a lease,
 and the first unconfirmed attempt is noted before Slack is asked. A retry that finds such an attempt looks
-for the message in the channel's history by its metadata before posting again.
+for the message in the channel's history by its metadata before posting again. The new message's record and
+the attempt's confirmation are one transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import redis
 from rq import get_current_job
 
 from birdhouse.errors import SlackError
@@ -54,10 +56,10 @@ class Posted:
 
 
 def post_once(ctx: Context, subject: Subject, channel: str, compose: Callable[[], dict[str, Any]], *,
-              posted: Callable[[], str | bool | None], record: Callable[[str], None],
+              posted: Callable[[], str | bool | None], record: Callable[[redis.client.Pipeline, str], None],
               thread_ts: str | None = None, exclusive: bool = False) -> Posted:
     """Post ``compose()`` (``text``, ``blocks``) to ``channel`` unless ``posted()`` says it is there, and
-    ``record`` the new message's ts, all under the subject's lease (or, ``exclusive``, under a lease the
+    ``record`` the new message's ts on a transaction that also confirms the attempt, all under the subject's lease (or, ``exclusive``, under a lease the
     caller holds that keeps every other poster of this subject away: a channel's drain)."""
     if exclusive:
         return _post(ctx, subject, channel, compose, posted, record, thread_ts)
@@ -69,15 +71,18 @@ def post_once(ctx: Context, subject: Subject, channel: str, compose: Callable[[]
 
 
 def _post(ctx: Context, subject: Subject, channel: str, compose: Callable[[], dict[str, Any]],
-          posted: Callable[[], str | bool | None], record: Callable[[str], None], thread_ts: str | None) -> Posted:
+          posted: Callable[[], str | bool | None], record: Callable[[redis.client.Pipeline, str], None],
+          thread_ts: str | None) -> Posted:
     if done := posted():
         return Posted(done if isinstance(done, str) else None, already=True)
     attempts = PostAttempts(ctx.redis)
     earlier = attempts.note(subject.name, ctx.clock())
     found = find_message(ctx, channel, subject, since=earlier, thread_ts=thread_ts) if earlier else None
     ts = found or ctx.slack.post_message(channel, thread_ts=thread_ts, metadata=subject.metadata, **compose())
-    record(ts)
-    attempts.confirmed(subject.name)
+    with ctx.redis.pipeline() as pipe:
+        record(pipe, ts)
+        PostAttempts(pipe).confirmed(subject.name)
+        pipe.execute()
     return Posted(ts, recovered=found is not None)
 
 

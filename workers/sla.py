@@ -13,6 +13,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
+import redis
 
 from birdhouse import jobs
 from birdhouse.dashboard import open_items, permalinks, sla_clock
@@ -108,11 +109,9 @@ def check_open_items(ctx: Context) -> dict[str, Any]:
 def _post_once(ctx: Context, item: Item, threshold: str, channel: str, text: str, event: Event,
                thread_ts: str | None = None) -> Posted:
     """Post ``text`` for this item and threshold exactly once (``workers.posting``), recording ``event``."""
-    def record(ts: str) -> None:
-        with ctx.redis.pipeline() as pipe:
-            SlaPosts(pipe).record(item.mention_id, threshold, ts)
-            EventLog(pipe).record(replace(event, data={**event.data, "ts": ts}))
-            pipe.execute()
+    def record(pipe: redis.client.Pipeline, ts: str) -> None:
+        SlaPosts(pipe).record(item.mention_id, threshold, ts)
+        EventLog(pipe).record(replace(event, data={**event.data, "ts": ts}))
 
     return post_once(ctx, Subject(SLA_EVENT_TYPE, "sla", f"{item.mention_id}:{threshold}"), channel,
                      lambda: {"text": text}, posted=lambda: SlaPosts(ctx.redis).posted(item.mention_id, threshold),

@@ -89,8 +89,13 @@ class CardStore(Store):
 
     # -- reading ------------------------------------------------------------------------------------
     def get(self, mention_id: str, author_id: str | None = None) -> CardState:
-        fields = {k.decode(): v for k, v in self.connection.hgetall(self._key(mention_id)).items()}
-        replies = self.connection.lrange(self._key(mention_id) + ":replies", 0, -1)
+        with self.connection.pipeline(transaction=False) as pipe:  # one round trip
+            pipe.hgetall(self._key(mention_id))
+            pipe.lrange(self._key(mention_id) + ":replies", 0, -1)
+            if author_id:
+                pipe.get(Follows.key(author_id))
+            raw_fields, replies, *followed = pipe.execute()
+        fields = {k.decode(): v for k, v in raw_fields.items()}
         status = json.loads(fields["status"]) if "status" in fields else {"status": OPEN}
         escalated = json.loads(fields["escalated"]) if "escalated" in fields else None
         refused = {field.removeprefix("refused:"): json.loads(value) for field, value in fields.items()
@@ -101,7 +106,7 @@ class CardStore(Store):
             claimed_by=_mark(fields.get("claimed_by")),
             replies=tuple(Reply(**json.loads(raw)) for raw in replies),
             liked_by=_mark(fields.get("liked_by")),
-            followed_by=Follows(self.connection).by(author_id) if author_id else None,
+            followed_by=_mark(followed[0]) if followed else None,
             escalated=Escalation(**escalated) if escalated else None,
             refused=tuple(sorted(refused.items())),
         )

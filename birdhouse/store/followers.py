@@ -100,8 +100,14 @@ class FollowerStore(Store):
         return True
 
     def get(self, user_id: str) -> Follower | None:
-        raw = self.connection.get(self._key(user_id))
-        return Follower.from_dict(json.loads(raw)) if raw else None
+        return self.get_many([user_id])[0]
+
+    def get_many(self, user_ids: list[str]) -> list[Follower | None]:
+        """Each follower (None where not kept), in one round trip."""
+        if not user_ids:
+            return []
+        return [Follower.from_dict(json.loads(raw)) if raw else None
+                for raw in self.connection.mget([self._key(user_id) for user_id in user_ids])]
 
     def unposted(self) -> list[str]:
         return sorted(member.decode() for member in self.connection.smembers(self.UNPOSTED))
@@ -111,11 +117,10 @@ class FollowerStore(Store):
         return CardRef.read(self.connection, self._key(user_id) + ":card")
 
     def set_card(self, user_id: str, card: CardRef) -> None:
-        with self.connection.pipeline() as pipe:
-            card.write(pipe, self._key(user_id) + ":card")
-            pipe.expire(self._key(user_id) + ":card", CARD_RETENTION_SECONDS)
-            pipe.srem(self.UNPOSTED, user_id)
-            pipe.execute()
+        """On a pipeline (a transaction), so the card and its follower leaving the unposted set are one step."""
+        card.write(self.connection, self._key(user_id) + ":card")
+        self.connection.expire(self._key(user_id) + ":card", CARD_RETENTION_SECONDS)
+        self.connection.srem(self.UNPOSTED, user_id)
 
     # -- what people did on the card ---------------------------------------------------------------
     def state(self, user_id: str) -> FollowerState:

@@ -15,12 +15,12 @@ class Follows(Store):
 
 
     @staticmethod
-    def _key(x_user_id: str) -> str:
+    def key(x_user_id: str) -> str:
         return f"bh:x:followed:{x_user_id}"
 
     def by(self, x_user_id: str) -> Mark | None:
-        raw = self.connection.get(self._key(x_user_id))
+        raw = self.connection.get(self.key(x_user_id))
         return Mark(**json.loads(raw)) if raw else None
 
     def record(self, x_user_id: str, mark: Mark) -> None:
-        self.connection.set(self._key(x_user_id), json.dumps(asdict(mark)))
+        self.connection.set(self.key(x_user_id), json.dumps(asdict(mark)))

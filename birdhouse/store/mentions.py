@@ -11,12 +11,18 @@ from birdhouse.models import Mention
 from birdhouse.store.base import Store
 
 
+# KEYS[1] the unposted set, KEYS[i + 1] each mention's key; ARGV: (mention as JSON, mention id)...
 _ADD = """
-if redis.call('set', KEYS[1], ARGV[1], 'NX') then
-  redis.call('sadd', KEYS[2], ARGV[2])
-  return 1
+local added = {}
+for i = 2, #KEYS do
+  if redis.call('set', KEYS[i], ARGV[2 * i - 3], 'NX') then
+    redis.call('sadd', KEYS[1], ARGV[2 * i - 2])
+    added[i - 1] = 1
+  else
+    added[i - 1] = 0
+  end
 end
-return 0
+return added
 """
 
 
@@ -47,15 +53,25 @@ class MentionStore(Store):
         return f"bh:mention:{mention_id}"
 
     # -- mentions ----------------------------------------------------------------------------------
-    def add(self, mention: Mention) -> bool:
-        """Keep a mention seen for the first time, and mark it as waiting for its card, in one step (a crash
-        in between would keep a mention that never gets a card). False when it was already kept."""
-        return bool(self.connection.eval(_ADD, 2, self._key(mention.id), self.UNPOSTED,
-                                         json.dumps(mention.to_dict()), mention.id))
+    def add(self, mentions: list[Mention]) -> list[bool]:
+        """Keep each mention seen for the first time and mark it as waiting for its card, all in one step (a
+        crash in between would keep a mention that never gets a card). True for each one kept now, False for
+        each already kept."""
+        if not mentions:
+            return []
+        args = [part for mention in mentions for part in (json.dumps(mention.to_dict()), mention.id)]
+        keys = [self._key(mention.id) for mention in mentions]
+        return [bool(added) for added in self.connection.eval(_ADD, 1 + len(keys), self.UNPOSTED, *keys, *args)]
 
     def get(self, mention_id: str) -> Mention | None:
-        raw = self.connection.get(self._key(mention_id))
-        return Mention.from_dict(json.loads(raw)) if raw else None
+        return self.get_many([mention_id])[0]
+
+    def get_many(self, mention_ids: list[str]) -> list[Mention | None]:
+        """Each mention (None where not stored), in one round trip."""
+        if not mention_ids:
+            return []
+        return [Mention.from_dict(json.loads(raw)) if raw else None
+                for raw in self.connection.mget([self._key(mention_id) for mention_id in mention_ids])]
 
     def unposted(self) -> list[str]:
         return sorted(member.decode() for member in self.connection.smembers(self.UNPOSTED))
@@ -81,7 +97,6 @@ class MentionStore(Store):
         return CardRef.read(self.connection, self._key(mention_id) + ":card")
 
     def set_card(self, mention_id: str, card: CardRef) -> None:
-        with self.connection.pipeline() as pipe:
-            card.write(pipe, self._key(mention_id) + ":card")
-            pipe.srem(self.UNPOSTED, mention_id)
-            pipe.execute()
+        """On a pipeline (a transaction), so the card and its mention leaving the unposted set are one step."""
+        card.write(self.connection, self._key(mention_id) + ":card")
+        self.connection.srem(self.UNPOSTED, mention_id)

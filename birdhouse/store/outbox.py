@@ -38,6 +38,10 @@ def member(kind: str, subject_id: str) -> str:
     return f"{kind}:{subject_id}"
 
 
+def _with_band(raw: bytes, score: float) -> tuple[str, int]:
+    return raw.decode(), int(score // BAND_WIDTH)
+
+
 def parse_member(raw: str) -> tuple[str, str]:
     kind, _, subject_id = raw.partition(":")
     return kind, subject_id
@@ -67,8 +71,16 @@ class Outbox(Store):
 
     def head(self, channel: str, count: int = 1) -> list[tuple[str, int]]:
         """The ``count`` most urgent members, with their bands."""
-        return [(raw.decode(), int(score // BAND_WIDTH))
+        return [_with_band(raw, score)
                 for raw, score in self.connection.zrange(self._key(channel), 0, count - 1, withscores=True)]
+
+    def waiting_and_head(self, channel: str) -> tuple[int, tuple[str, int] | None]:
+        """How many members wait, and the most urgent one with its band (None when none), in one round trip."""
+        with self.connection.pipeline(transaction=False) as pipe:
+            pipe.zcard(self._key(channel))
+            pipe.zrange(self._key(channel), 0, 0, withscores=True)
+            waiting, head = pipe.execute()
+        return int(waiting), next((_with_band(raw, score) for raw, score in head), None)
 
     def waiting(self, channel: str) -> int:
         return int(self.connection.zcard(self._key(channel)))
