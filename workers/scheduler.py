@@ -1,7 +1,7 @@
 """Periodic jobs, one chain each however many workers run.
 
 The next due time of every periodic job lives in one Redis sorted set (``birdhouse.store.schedule``). Each
-``birdhouse worker`` ticks about once a second; a tick claims a due job atomically (the first worker to move its
+``birdhouse worker`` ticks at the earliest due time, and at least once a second; a tick claims a due job atomically (the first worker to move its
 due time wins) and queues it. The claim pushes the due time out by a fallback, so a job that dies still comes
 round again; a job that finishes sets its own next due time with ``reschedule`` (from X's rate-limit headers,
 say). Nothing lives in a process: stop every worker, start one, and the chains carry on where they were.
@@ -22,6 +22,8 @@ from birdhouse.settings import Settings
 from birdhouse.store.schedule import Schedule
 
 log = logging.getLogger(__name__)
+
+MIN_WAIT = 0.05  # a due time just past, claimed by another worker, is not worth a busy loop
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,19 @@ class Scheduler:
                 enqueued.append(task.name)
         return enqueued
 
+    def until_next_due(self, longest: float) -> float:
+        """Seconds to the earliest due time, at most ``longest``: a poll rescheduled in 3 s starts in 3 s, not
+        on the next whole tick."""
+        now = self.clock()
+        dues = [due for task in self.tasks if (due := self.schedule.due(task.name)) is not None]
+        return min([longest, *(max(due - now, MIN_WAIT) for due in dues)])
+
     def run(self, stop: threading.Event, every: float = 1.0) -> None:
         while not stop.is_set():
+            wait = every
             try:
                 self.tick()
+                wait = self.until_next_due(every)
             except redis.RedisError:
                 log.exception("scheduler tick failed; trying again")
-            stop.wait(every)
+            stop.wait(wait)

@@ -72,3 +72,12 @@ def test_the_poll_job_reschedules_itself_from_the_configured_interval(stack: Sta
     stack.poll_mentions()
     due = next_due(stack.redis, POLL.name)
     assert due is not None and 15 < due - stack.ctx.clock() <= 20
+
+
+def test_a_tick_waits_for_the_earliest_due_time_not_a_whole_second(stack: Stack):
+    now = [1_000.0]
+    scheduler = _scheduler(stack, now)
+    reschedule(stack.redis, POLL.name, 0.3, clock=lambda: now[0])
+    assert abs(scheduler.until_next_due(1.0) - 0.3) < 1e-6  # the poll starts when it is due
+    reschedule(stack.redis, POLL.name, 30.0, clock=lambda: now[0])
+    assert scheduler.until_next_due(1.0) == 1.0  # and ticks still come at least once a second
