@@ -59,8 +59,9 @@ def post_once(ctx: Context, subject: Subject, channel: str, compose: Callable[[]
               posted: Callable[[], str | bool | None], record: Callable[[redis.client.Pipeline, str], None],
               thread_ts: str | None = None, exclusive: bool = False) -> Posted:
     """Post ``compose()`` (``text``, ``blocks``) to ``channel`` unless ``posted()`` says it is there, and
-    ``record`` the new message's ts on a transaction that also confirms the attempt, all under the subject's lease (or, ``exclusive``, under a lease the
-    caller holds that keeps every other poster of this subject away: a channel's drain)."""
+    ``record`` the new message's ts on a transaction that also confirms the attempt, all under the subject's
+    lease (or, ``exclusive``, under a lease the caller holds that keeps every other poster of this subject
+    away: a channel's drain)."""
     if exclusive:
         return _post(ctx, subject, channel, compose, posted, record, thread_ts)
     job = get_current_job()

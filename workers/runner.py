@@ -22,8 +22,7 @@ from workers.updater import Updater, render_requested
 from workers.periodic import PERIODIC
 from workers.scheduler import Scheduler
 from workers.stream import ActivityStream
-from workers.triage.language import preload as preload_language
-from workers.triage.model import shipped_model
+from workers.triage import preload as preload_triage
 from workers.webhooks import register_webhook
 
 log = logging.getLogger(__name__)
@@ -41,9 +40,7 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
     worker with it; ``forking=False`` runs jobs in-process (tests, and platforms without fork).
     """
     install(ctx)
-    # Read the triage models once, here: a forked poll job inherits them instead of unpacking them each time.
-    shipped_model()
-    preload_language()
+    preload_triage()  # once, here: every forked poll job inherits the models
     stop = threading.Event()
     if with_scheduler and not burst:
         scheduler = Scheduler(ctx.redis, ctx.settings, PERIODIC, clock=ctx.clock)

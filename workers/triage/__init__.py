@@ -5,6 +5,14 @@ wheel. See docs/triage.md.
 """
 
 from .classify import triage
+from .language import preload_language
+from .model import shipped_model
 from .result import Triage
 
-__all__ = ["Triage", "triage"]
+__all__ = ["Triage", "preload", "triage"]
+
+
+def preload() -> None:
+    """Read both models now: a worker does, so that the jobs it forks inherit them instead of unpacking them."""
+    shipped_model()
+    preload_language()

@@ -28,8 +28,8 @@ def _identifier():
     return identifier
 
 
-def preload() -> None:
-    """Load the language model now (a worker does, before it forks its jobs)."""
+def preload_language() -> None:
+    """Load the language model now (``workers.triage.preload``)."""
     _identifier()
 
 
