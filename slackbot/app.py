@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 import redis
-from slack_bolt import App
+from slack_bolt import App, BoltResponse, Respond
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from birdhouse.settings import Settings
 from birdhouse.slackclient import web_client
 from slackbot.listeners import LISTENERS
 from slackbot.services import Services
+from slackbot.views.notices import REDIS_AWAY
+
+log = logging.getLogger(__name__)
 
 
 class _SameToken(logging.Filter):
@@ -41,4 +46,31 @@ def create_app(settings: Settings, connection: redis.Redis, clock: Callable[[], 
     services = Services(settings, connection, clock)
     for register in LISTENERS:
         register(app, services)
+    app.error(answer_failure)
     return app
+
+
+def answer_failure(error: Exception, body: dict[str, Any], respond: Respond | None,
+                   response: BoltResponse | None) -> BoltResponse | None:
+    """Bolt's error handler, for listeners and middleware alike. Redis away (restarting, say) is an outage, not a
+    bug: the person is told at once that nothing was done, and a press or a modal gets a 503 (Slack shows it
+    failed; a modal stays open with what was typed). Events are acked before their listener runs: a home tab
+    opened meanwhile is shown again the next time. Anything else keeps Bolt's answer, a 500 and the traceback
+    in the log."""
+    if not isinstance(error, (redis.ConnectionError, redis.TimeoutError)):
+        BOLT_LOG.exception("Failed to answer a Slack request (error: %s)", error)
+        return None
+    kind = "slash command" if "command" in body else body.get("type") or "Slack"
+    log.warning("Redis is away (%s: %s): a %s request was not acted on", type(error).__name__, error, kind)
+    if response is None:  # the listener had acked already; Slack has its answer
+        return None
+    if "command" in body:  # Slack shows the answer to a slash command, privately, to whoever typed it
+        return BoltResponse(status=200, body=json.dumps({"response_type": "ephemeral", "text": REDIS_AWAY}),
+                            headers={"content-type": "application/json"})
+    if respond is not None:
+        try:
+            respond(text=REDIS_AWAY, response_type="ephemeral", replace_original=False)
+        except OSError as exc:  # Slack out of reach too: the 503 still says it failed
+            log.warning("could not tell the person Redis is away: %s", exc)
+    return BoltResponse(status=503, body=json.dumps({"error": "Redis is away"}),
+                        headers={"content-type": "application/json"})

@@ -117,7 +117,7 @@ class WebApp:
         try:
             self.connection.ping()
         except redis.RedisError as exc:
-            return _json(start_response, "503 Service Unavailable", {"ok": False, "redis": str(exc)})
+            return _json(start_response, "503 Service Unavailable", {"ok": False, "redis": f"away: {exc}"})
         return _json(start_response, "200 OK", {"ok": True})
 
 

@@ -3,6 +3,7 @@ the way a person reads them (sections, buttons), and a mention card to press but
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -74,6 +75,13 @@ def streaming(stack: Stack) -> Iterator[ActivityStream]:
 
 def tweet_ids(stack: Stack) -> list[str]:
     return [card["metadata"]["event_payload"]["tweet_id"] for card in stack.cards()]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on, for a server a test starts as a separate process."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def forbid_sleeping(seconds: float) -> None:

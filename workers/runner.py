@@ -8,11 +8,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from functools import partial
+from types import FrameType
 
 import redis
 
 from rq import Queue, SimpleWorker, Worker
+from rq.worker.base import BaseWorker
 
 from birdhouse.jobs import LISTEN_ORDER
 from workers.card_jobs import KINDS
@@ -49,22 +52,44 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
     if not burst:
         threading.Thread(target=Drainer(ctx, KINDS).run, args=(stop,), name="birdhouse-drainer", daemon=True).start()
         Updater(ctx, KINDS).run(stop)
-    worker_class = Worker if forking else SimpleWorker
+    worker_class = StoppableWorker if forking else StoppableSimpleWorker
     try:
         if burst:
             return work_and_drain(ctx, worker_class)
+        worked = False
         while True:
-            try:
+            worker = worker_class(queues(ctx), connection=ctx.redis)
+            with suppress(redis.ConnectionError):  # how RQ gives up on a lost Redis, when it does not just return
                 # RQ's own scheduler moves retries (Retry with intervals) back onto the queues.
-                return worker_class(queues(ctx), connection=ctx.redis).work(with_scheduler=True,
-                                                                           logging_level=logging_level)
-            except redis.ConnectionError:
-                # RQ waits out a lost Redis only while it waits for a job; anywhere else it gives up. The
-                # process stays, and works on when Redis is back (its outboxes and queues kept in its AOF).
-                log.warning("Redis went away; the worker goes on when it is back")
-                wait_for_redis(ctx.redis)
+                worked = worker.work(with_scheduler=True, logging_level=logging_level) or worked
+            if worker.stop_requested:
+                return worked
+            # RQ waits out a lost Redis only while it waits for a job; anywhere else (a job running, its
+            # teardown) it gives up, raising or returning. The process stays, and works on when Redis is back
+            # (its outboxes and queues kept in its AOF).
+            log.warning("Redis went away; the worker goes on when it is back")
+            wait_for_redis(ctx.redis)
     finally:
         stop.set()
+
+
+class StopNoted(BaseWorker):
+    """RQ's worker, telling a stop someone asked for (SIGTERM, Ctrl-C) from RQ giving up: ``work()`` returns
+    after either."""
+
+    stop_requested = False
+
+    def request_stop(self, signum: int, frame: FrameType | None) -> None:
+        self.stop_requested = True
+        super().request_stop(signum, frame)
+
+
+class StoppableWorker(StopNoted, Worker):
+    """Each job in a child process."""
+
+
+class StoppableSimpleWorker(StopNoted, SimpleWorker):
+    """Each job in the worker's own process."""
 
 
 def start_ingest(ctx: Context, stop: threading.Event) -> threading.Thread | None:
@@ -95,7 +120,7 @@ def wait_for_redis(connection: redis.Redis, every: float = 0.5) -> None:
             time.sleep(every)
 
 
-def work_and_drain(ctx: Context, worker_class: type[Worker]) -> bool:
+def work_and_drain(ctx: Context, worker_class: type[BaseWorker]) -> bool:
     """Run the queued jobs, post what they left in the outboxes and render the cards they changed, until none
     of them finds anything to do."""
     worked = False

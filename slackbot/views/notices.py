@@ -57,3 +57,5 @@ NOT_ON_TEAM = (":no_entry: Only the social team (BIRDHOUSE_TEAM) can act on thes
                "you if you should.")
 TEAM_UNKNOWN = (":warning: Birdhouse could not check the team's user group with Slack just now, so it did "
                 "nothing. Try again in a moment.")
+REDIS_AWAY = (":warning: Birdhouse cannot reach its database (Redis) just now, so nothing was done. Try again in "
+              "a minute.")

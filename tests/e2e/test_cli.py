@@ -5,13 +5,12 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
-import socket
 import subprocess
 import sys
 import urllib.request
 
 from tests.conftest import ALICE, MENTIONS, Stack
-from tests.helpers import eventually
+from tests.helpers import eventually, free_port
 
 
 def birdhouse(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd=None) -> subprocess.CompletedProcess:
@@ -77,7 +76,7 @@ def test_check_says_which_redis_it_uses_and_why(stack: Stack, tmp_path):
 
 
 def test_check_against_services_that_do_not_answer_says_where_it_knocked_once_each(stack: Stack, tmp_path):
-    nowhere = f"http://127.0.0.1:{_free_port()}"
+    nowhere = f"http://127.0.0.1:{free_port()}"
     environment = {**stack.environment, "SLACK_API_URL": f"{nowhere}/api/", "X_API_URL": nowhere}
     result = birdhouse("check", env=environment, cwd=tmp_path)
     assert result.returncode == 1
@@ -106,7 +105,7 @@ def test_birdhouse_run_serves_slack_and_works_the_queues_in_one_command(stack: S
     """A small team's whole deployment: one process polls X, posts cards and answers the buttons."""
     author = stack.x.add_user("dana")
     post = stack.x.post(author["id"], "@acme how do I change my delivery address?")
-    port = _free_port()
+    port = free_port()
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "X_", "BIRDHOUSE_"))}
     process = subprocess.Popen([sys.executable, "-m", "birdhouse", "run", "--port", str(port)],
                                env={**environment, **stack.environment, "BIRDHOUSE_POLL_INTERVAL": "1"}, cwd=tmp_path,
@@ -129,12 +128,6 @@ def test_socket_mode_without_an_app_token_says_what_to_set(stack: Stack, tmp_pat
     result = birdhouse("socket", env=stack.environment, cwd=tmp_path)
     assert result.returncode == 2
     assert "SLACK_APP_TOKEN is not set" in result.stderr
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_check_says_which_ingest_modes_the_access_level_allows(stack: Stack, tmp_path):

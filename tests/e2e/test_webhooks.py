@@ -5,7 +5,6 @@ signed with the app's consumer secret gets 401 and changes nothing."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import urllib.error
 import urllib.request
@@ -19,20 +18,14 @@ from birdhouse import jobs
 from birdhouse.activity import SIGNATURE_HEADER, signature
 from birdhouse.errors import XInvalidRequest
 from tests.conftest import Stack
-from tests.helpers import reconfigured, tweet_ids, worked_until
+from tests.helpers import free_port, reconfigured, tweet_ids, worked_until
 from workers.webhooks import find_or_create_webhook, register_webhook
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def hooked(stack: Stack) -> Iterator[Stack]:
     """Webhook mode, the web app served at the URL the settings give X."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/x/webhooks"
     system = reconfigured(stack, BIRDHOUSE_INGEST="webhook", BIRDHOUSE_WEBHOOK_URL=url)
     system.serve_app(port)
@@ -133,7 +126,7 @@ def test_the_crc_is_answered_only_with_the_apps_secret_and_a_failed_one_register
     assert missing.value.code == 400
 
     # An app answering with another secret fails X's CRC: no webhook, so no delivery reaches it.
-    port = _free_port()
+    port = free_port()
     wrong = reconfigured(hooked, BIRDHOUSE_INGEST="webhook", X_API_SECRET="not-the-apps-secret",
                          BIRDHOUSE_WEBHOOK_URL=f"http://127.0.0.1:{port}/x/webhooks")
     wrong.serve_app(port)
