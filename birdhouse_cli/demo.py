@@ -41,6 +41,10 @@ TEAMMATES = {"U0ALICE": "alice", "U0BOB": "bob"}
 VISITOR, VISITOR_NAME = "U0YOU", "you"  # whoever opens the page acts as this member of the team
 POLL_SECONDS = 5
 RECONCILE_SECONDS = 60  # the demo's reconciling poll beside the stream: often enough to see it at work
+# Quick enough to watch: new followers read every 10 s, and a digest of the others every 30 s, so the first
+# minute shows a notable follower's card and a digest.
+FOLLOWER_POLL_SECONDS, FOLLOWER_DIGEST_SECONDS = 10, 30
+TEAMMATES_GAP_SECONDS = 4  # between two scripted presses: time to see each land
 
 
 def environment(x: XEmulator, slack: SlackEmulator, redis_url: str) -> dict[str, str]:
@@ -64,7 +68,9 @@ def environment(x: XEmulator, slack: SlackEmulator, redis_url: str) -> dict[str,
     }
 
 
-def run_demo(rate_per_minute: float = 12.0, duration: float | None = None, browser: bool = True) -> int:
+def run_demo(rate_per_minute: float = 12.0, duration: float | None = None, browser: bool = True,
+             pace: float = 1.0) -> int:
+    """``pace`` plays the scripted minute that many times faster: traffic, teammates, follower reads and digests."""
     out = sys.stdout
     stop = threading.Event()
     started: list = []  # what to stop, in reverse order
@@ -92,12 +98,11 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None, brows
         slack.url = slack_serving.start()
         started.append(slack_serving.stop)
 
-        # Quick enough to watch: new followers every 10 s, and a digest of the others every 30 s, so the first
-        # minute shows a notable follower's card and a digest.
         # Real time on both sides: Slack over Socket Mode, X over its Activity stream.
-        env = {**environment(x, slack, redis_url), "BIRDHOUSE_FOLLOWER_POLL_INTERVAL": "10",
-               "BIRDHOUSE_DIGEST_PERIOD": "30", "SLACK_APP_TOKEN": slack.app_token, "BIRDHOUSE_INGEST": "stream",
-               "BIRDHOUSE_RECONCILE_INTERVAL": str(RECONCILE_SECONDS)}
+        env = {**environment(x, slack, redis_url), "SLACK_APP_TOKEN": slack.app_token, "BIRDHOUSE_INGEST": "stream",
+               "BIRDHOUSE_FOLLOWER_POLL_INTERVAL": str(FOLLOWER_POLL_SECONDS / pace),
+               "BIRDHOUSE_DIGEST_PERIOD": str(FOLLOWER_DIGEST_SECONDS / pace),
+               "BIRDHOUSE_RECONCILE_INTERVAL": str(RECONCILE_SECONDS / pace)}
         settings = Settings.load(environ=env, dotenv=None)
         connection = connect(redis_url)
         slack.delivery = "socket_mode"
@@ -110,7 +115,7 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None, brows
                                   env={**os.environ, **env}, cwd=data_dir, start_new_session=True)
         started.append(lambda: _stop_process(worker))
 
-        print(_banner(x, slack, data_dir), file=out, flush=True)
+        print(_banner(x, slack, data_dir, settings.reconcile_interval), file=out, flush=True)
         if browser:
             print(f"Open the workspace: {page.url}  (you act as @{VISITOR_NAME}, one of the team)\n", file=out,
                   flush=True)
@@ -128,10 +133,10 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None, brows
         traffic.opening()
         threading.Thread(target=_followers_once_watched, args=(x, traffic, stop), name="demo-followers",
                          daemon=True).start()
-        threading.Thread(target=traffic.run, args=(rate_per_minute,), kwargs={"stop_event": stop},
+        threading.Thread(target=traffic.run, args=(rate_per_minute * pace,), kwargs={"stop_event": stop},
                          name="demo-traffic", daemon=True).start()
-        threading.Thread(target=_teammates_at_work, args=(slack, teammates, stop, out), name="demo-teammates",
-                         daemon=True).start()
+        threading.Thread(target=_teammates_at_work, args=(slack, teammates, stop, out, TEAMMATES_GAP_SECONDS / pace),
+                         name="demo-teammates", daemon=True).start()
         stop.wait(duration)
     except KeyboardInterrupt:
         pass
@@ -152,24 +157,25 @@ SCRIPT = (("U0ALICE", "claim", "question"), ("U0ALICE", "reply", "question"), ("
           ("U0ALICE", "done", "question"))
 
 
-def _teammates_at_work(slack: SlackEmulator, teammates: TeammatesSwitch, stop: threading.Event, out) -> None:
-    """Press buttons on the cards as a person would in Slack, so the demo shows every action working; the
-    page's visitor may pause them."""
+def _teammates_at_work(slack: SlackEmulator, teammates: TeammatesSwitch, stop: threading.Event, out,
+                       gap: float) -> None:
+    """Press buttons on the cards as a person would in Slack, ``gap`` seconds apart, so the demo shows every
+    action working; the page's visitor may pause them."""
     acted_on: dict[str, str] = {}
     for user, action, kind in SCRIPT:
         mention_id = None
         while mention_id is None:  # wait for a card of that kind to arrive
-            if stop.wait(4) or not teammates.wait_until_on(stop):
+            if stop.wait(gap) or not teammates.wait_until_on(stop):
                 return
             mention_id = press(slack, user, MENTIONS, action, kind=kind, mention_id=acted_on.get(kind))
         acted_on.setdefault(kind, mention_id)
         print(f"\n▶ {TEAMMATES[user]} pressed {action.replace('_', ' ')} on the {kind} card for post {mention_id}",
               file=out, flush=True)
-    if stop.wait(4) or not teammates.wait_until_on(stop):
+    if stop.wait(gap) or not teammates.wait_until_on(stop):
         return
     answer = slack.slash_command("U0ALICE", "/birdhouse", "stats", MENTIONS)
     print(f"\n▶ alice typed /birdhouse stats (only she sees the answer)\n{render(answer.json())}", file=out, flush=True)
-    if stop.wait(2) or not teammates.wait_until_on(stop):
+    if stop.wait(gap / 2) or not teammates.wait_until_on(stop):
         return
     slack.click_ephemeral("U0ALICE", slack.ephemerals(MENTIONS, "U0ALICE")[-1]["message_ts"], SHARE_ACTION)
     print("\n▶ alice pressed Share in channel on her stats, so everyone sees them", file=out, flush=True)
@@ -199,13 +205,13 @@ def _stop_process(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def _banner(x: XEmulator, slack: SlackEmulator, data_dir: Path) -> str:
+def _banner(x: XEmulator, slack: SlackEmulator, data_dir: Path, reconcile_seconds: float) -> str:
     return (
         "Birdhouse demo: emulated X and Slack, no accounts needed. Ctrl-C stops everything.\n"
         f"  X emulator      {x.url}   (brand @{BRAND}; mentions and followers arrive on their own)\n"
         f"  Slack emulator  {slack.url}   (channels: {', '.join('#' + name for name in CHANNELS.values())})\n"
         f"  Slack app       over Socket Mode (no public URL)\n"
         f"  X to Birdhouse  the Activity stream, as mentions are posted (a reconciling poll every "
-        f"{RECONCILE_SECONDS} s)\n"
+        f"{reconcile_seconds:g} s)\n"
         f"  Redis + worker  private, data in {data_dir} (removed when the demo stops)\n"
     )

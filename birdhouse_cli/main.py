@@ -125,7 +125,14 @@ def cmd_triage(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from birdhouse_cli.demo import run_demo
 
-    return run_demo(rate_per_minute=args.rate, duration=args.duration, browser=not args.no_browser)
+    return run_demo(rate_per_minute=args.rate, duration=args.duration, browser=not args.no_browser, pace=args.pace)
+
+
+def _multiple(raw: str) -> float:
+    value = float(raw)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {raw}")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -156,6 +163,8 @@ def parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="the whole system against emulated X and Slack, no accounts needed")
     demo.add_argument("--rate", type=float, default=12.0, help="new mentions per minute")
     demo.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
+    demo.add_argument("--pace", type=_multiple, default=1.0,
+                      help="play the scripted first minute this many times faster (the tests play it at 4)")
     demo.add_argument("--no-browser", action="store_true",
                       help="print the cards in the terminal instead of pointing to the workspace page")
     demo.set_defaults(func=cmd_demo)

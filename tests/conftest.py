@@ -50,6 +50,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 ALICE, BOB, MALLORY = "U0ALICE", "U0BOB", "U0MALLORY"  # Alice and Bob are the social team; Mallory is not
 TEAM_GROUP = "S0SOCIAL"
 TEST_PACE = 50  # times Slack's real pace: 50 messages a second per channel
+DEMO_PACE = "4"  # `birdhouse demo --pace`: its scripted first minute in a quarter of one
 
 
 @pytest.fixture(scope="session")

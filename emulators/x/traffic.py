@@ -179,9 +179,10 @@ class TrafficSource:
         return author
 
     # -- events ------------------------------------------------------------------------------------
-    def mention(self, kind: str | None = None) -> dict[str, Any]:
-        """Posts one mention of the brand (of ``kind``, or of a kind drawn by weight) and returns it. Now and then,
-        instead of a drawn one, someone the brand answered writes back under the brand's reply, as people do."""
+    def mention(self, kind: str | None = None, index: int | None = None) -> dict[str, Any]:
+        """Posts one mention of the brand (of ``kind``, or of a kind drawn by weight; its ``index``-th text, or one
+        drawn) and returns it. Now and then, instead of a drawn one, someone the brand answered writes back under
+        the brand's reply, as people do."""
         answered = [post for post in self._target.state()["posts_by_brand"] if post.get("in_reply_to_user_id")]
         if kind is None and answered and self._rng.random() < 0.15:
             brand_reply = self._rng.choice(answered)
@@ -190,7 +191,7 @@ class TrafficSource:
                                       "in_reply_to_tweet_id": brand_reply["id"]})
         author = self._author()
         kind = kind or self._rng.choices(list(_MENTION_WEIGHTS), list(_MENTION_WEIGHTS.values()))[0]
-        index = self._rng.randrange(len(_MENTIONS[kind]))
+        index = self._rng.randrange(len(_MENTIONS[kind])) if index is None else index
         lang = _LANGS[kind][index] if kind in _LANGS else "en"
         text = _MENTIONS[kind][index].format(brand=self._brand)
         return self._target.post({"author_id": author["id"], "text": text, "lang": lang})
@@ -203,9 +204,10 @@ class TrafficSource:
         return user
 
     def opening(self) -> None:
-        """One mention of each kind at once, for a visitor to see in the first minute rather than by chance."""
+        """One mention of each kind at once, for a visitor to see in the first minute rather than by chance: the
+        first text of each, which reads as its kind without a doubt (some others are close calls for triage)."""
         for kind in _MENTION_WEIGHTS:
-            self.mention(kind)
+            self.mention(kind, index=0)
 
     def new_audience(self) -> None:
         """New followers of each kind at once: someone notable, someone ordinary, a bot."""

@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import DEMO_PACE
+
 pytestmark = pytest.mark.e2e
 
-# The demo scripts all of this for its first minute (README); the test waits for each sight in turn, and gives
-# up only so late that a loaded machine cannot fail it: timing belongs to make bench, not to a test.
+# The demo scripts all of this for its first minute (README), played here DEMO_PACE times faster; the test waits
+# for each sight in turn, and gives up only so late that a loaded machine cannot fail it: timing belongs to make
+# bench, not to a test.
 GIVE_UP_SECONDS = 240.0
 KINDS = ("Question", "Complaint", "Praise", "Spam", "Noise")
 # What the scripted teammates leave on the cards, and the stats Alice shares.
@@ -30,7 +33,7 @@ def test_the_demo_page_shows_every_kind_of_card_every_press_a_follower_a_digest_
         browser, tmp_path: Path, screenshots: Path):
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith(("SLACK_", "X_", "BIRDHOUSE_", "REDIS_URL"))}
-    demo = subprocess.Popen([sys.executable, "-u", "-m", "birdhouse", "demo"], cwd=tmp_path, text=True,
+    demo = subprocess.Popen([sys.executable, "-u", "-m", "birdhouse", "demo", "--pace", DEMO_PACE], cwd=tmp_path, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment)
     started = time.monotonic()
     lines: queue.Queue[str] = queue.Queue()
