@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import redis
+from slack_sdk.socket_mode import SocketModeClient
 
 from birdhouse import jobs
 from birdhouse_cli.demo import CHANNELS, FOLLOWERS, MENTIONS, SUPPORT, environment
@@ -153,13 +154,20 @@ class Stack:
             self._web.close()
             self._web = None
         if self._socket_mode is not None:
-            client = self._socket_mode.client
-            client.auto_reconnect_enabled = False
-            client.current_session_state.terminated = True
-            self.slack.socket_mode.drop()  # wakes the client's blocked read: close() need not wait out its timeout
-            client.close()
+            close_at_once(self._socket_mode.client, self.slack)
             self._socket_mode = None
         install(None)
+
+
+def close_at_once(client: SocketModeClient, slack: SlackEmulator) -> None:
+    """Close a Socket Mode client without waiting out its timeouts: its blocked read and its message queue are
+    woken, so close() joins threads that are already done."""
+    client.auto_reconnect_enabled = False
+    client.current_session_state.terminated = True
+    slack.socket_mode.drop()  # wakes the blocked read
+    client.closed = True  # the message processor stops at its next message, which this is (not its 1 s poll)
+    client.message_queue.put(None)
+    client.close()
 
 
 @pytest.fixture

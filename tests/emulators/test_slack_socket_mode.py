@@ -20,6 +20,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from emulators.slack import SlackEmulator
 from emulators.slack import websocket
 from emulators.slack.socket_mode import MAX_CONNECTIONS
+from tests.conftest import close_at_once
 from tests.helpers import eventually
 
 CHANNEL, ALICE = "C0MENTIONS", "U0ALICE"
@@ -70,10 +71,7 @@ class App:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.client.auto_reconnect_enabled = False
-        self.client.current_session_state.terminated = True
-        self.slack.socket_mode.drop()  # wakes the client's blocked read: close() need not wait out its timeout
-        self.client.close()
+        close_at_once(self.client, self.slack)
 
 
 def post_card(slack: SlackEmulator) -> str:
