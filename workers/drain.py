@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 5.0  # a dead drain's channel is taken over this long after its last renewal
 RENEW_EVERY = LEASE_SECONDS / 5
-IDLE_WAIT = 0.2  # how often an idle drainer looks for work: a card waits at most this long for its drain
+IDLE_WAIT = 0.2  # an idle drainer is woken by anything queued, and looks anyway this often
 BACKOFF_SECONDS = 2.0  # after Slack did not answer, before trying the message again
 UNANSWERED_IN_A_ROW = 3  # then the channel's drain ends, and the next round begins it again
 DIGEST_EVENT = "birdhouse_digest"
@@ -194,9 +194,10 @@ class Drainer:
                         draining[channel] = threading.Thread(target=self._drain, args=(channel, stop), daemon=True,
                                                              name=f"birdhouse-drain-{channel}")
                         draining[channel].start()
+                outbox.wait_for_more(IDLE_WAIT)
             except redis.RedisError:
                 log.warning("Redis is away; draining again when it is back")
-            stop.wait(IDLE_WAIT)
+                stop.wait(IDLE_WAIT)
 
     def _drain(self, channel: str, stop: threading.Event) -> None:
         try:
