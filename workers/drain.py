@@ -2,7 +2,7 @@
 
 Every worker process runs a ``Drainer`` beside its RQ worker. For each channel with something waiting it tries
 the channel's lease; the one that gets it posts, one message at a time: it waits for Slack's next free turn
-(``SlackClient.wait_for_turn``), then takes the most urgent member at that moment, so an urgent mention that
+and takes it (``SlackClient.take_turn``), then takes the most urgent member at that moment, so an urgent mention that
 arrives behind a hundred others goes out next. The lease is renewed while the drain lives and expires a few
 seconds after its process dies, when another process's drainer takes the channel over. A member leaves the
 outbox only once its message is recorded, and ``post_once`` finds a message whose answer was lost, so a
@@ -101,7 +101,7 @@ def drain_channel(ctx: Context, channel: str, kinds: dict[CardKind, CardType],
         if not held:
             return 0
         while not (stop is not None and stop.is_set()) and not lease.lost.is_set():
-            ctx.slack.wait_for_turn("chat.postMessage", channel)
+            ctx.slack.take_turn("chat.postMessage", channel)
             waiting, head = outbox.waiting_and_head(channel)
             if fold(ctx, channel, waiting):
                 waiting, head = outbox.waiting_and_head(channel)
