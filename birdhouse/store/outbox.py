@@ -32,6 +32,7 @@ return added
 
 BAND_WIDTH = 10**13  # above any arrival in milliseconds (until the year 2286); exact in a double
 CHANNELS = "bh:outbox:channels"  # set: channels that have had something to post
+WAKE = "bh:outbox:wake"  # list of at most one item: something was queued, for an idle drainer blocked on it
 
 
 def member(kind: str, subject_id: str) -> str:
@@ -58,13 +59,21 @@ class Outbox(Store):
         members whose subject is still in it."""
         if not entries:
             return
-        self.connection.sadd(CHANNELS, channel)
         scores = {name: band * BAND_WIDTH + int(at * 1000) for name, (band, at) in entries.items()}
-        if waiting_in is None:
-            self.connection.zadd(self._key(channel), scores, nx=True)
-            return
-        flat = [part for name, score in scores.items() for part in (name, score, parse_member(name)[1])]
-        self.connection.eval(_ADD_WAITING, 2, self._key(channel), waiting_in, *flat)
+        with self.connection.pipeline(transaction=False) as pipe:
+            pipe.sadd(CHANNELS, channel)
+            if waiting_in is None:
+                pipe.zadd(self._key(channel), scores, nx=True)
+            else:
+                flat = [part for name, score in scores.items() for part in (name, score, parse_member(name)[1])]
+                pipe.eval(_ADD_WAITING, 2, self._key(channel), waiting_in, *flat)
+            pipe.lpush(WAKE, channel)
+            pipe.ltrim(WAKE, 0, 0)
+            pipe.execute()
+
+    def wait_for_more(self, seconds: float) -> None:
+        """Block until something is queued (in any channel), or for ``seconds``."""
+        self.connection.blpop([WAKE], timeout=seconds)
 
     def channels(self) -> list[str]:
         return sorted(raw.decode() for raw in self.connection.smembers(CHANNELS))
