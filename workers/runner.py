@@ -58,11 +58,12 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
             return work_and_drain(ctx, worker_class)
         worked = False
         while True:
-            worker = worker_class(queues(ctx), connection=ctx.redis)
+            worker: StopNoted | None = None
             with suppress(redis.ConnectionError):  # how RQ gives up on a lost Redis, when it does not just return
+                worker = worker_class(queues(ctx), connection=ctx.redis)  # RQ asks Redis already here
                 # RQ's own scheduler moves retries (Retry with intervals) back onto the queues.
                 worked = worker.work(with_scheduler=True, logging_level=logging_level) or worked
-            if worker.stop_requested:
+            if worker is not None and worker.stop_requested:
                 return worked
             # RQ waits out a lost Redis only while it waits for a job; anywhere else (a job running, its
             # teardown) it gives up, raising or returning. The process stays, and works on when Redis is back
