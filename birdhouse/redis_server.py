@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.retry import Retry
 
 from birdhouse.errors import RedisUnavailable
 
@@ -145,8 +147,19 @@ def redact_url(url: str) -> str:
 
 # RQ's workers block on the queues for up to 405 s; redis-py 8's default 5 s socket timeout would break them.
 SOCKET_TIMEOUT = 600
+# The Slack app answers within Slack's 3 s, so a Redis that stops answering gets a second, and the person is
+# told it is away. A lost connection (Redis restarted) is tried again at once; a timeout is not, or the tries
+# would add up past the 3 s.
+APP_SOCKET_TIMEOUT = 1.0
+APP_RETRY = Retry(ExponentialWithJitterBackoff(base=0.01, cap=0.1), 3, supported_errors=(redis.ConnectionError,))
 
 
 def connect(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=5,
                                 socket_keepalive=True, health_check_interval=30)
+
+
+def connect_app(url: str) -> redis.Redis:
+    """For the Slack app (over HTTP or Socket Mode) and the health check: quick to find Redis away."""
+    return redis.Redis.from_url(url, socket_timeout=APP_SOCKET_TIMEOUT, socket_connect_timeout=APP_SOCKET_TIMEOUT,
+                                socket_keepalive=True, health_check_interval=30, retry=APP_RETRY)

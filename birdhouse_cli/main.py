@@ -11,11 +11,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import redis
-
 from birdhouse import logs
 from birdhouse.errors import BirdhouseError, ConfigError
-from birdhouse.redis_server import connect, describe, redact_url, resolve
+from birdhouse.redis_server import connect, connect_app, describe, redact_url, resolve
 from birdhouse.settings import Settings
 
 DATA_DIR = Path("var")
@@ -31,23 +29,22 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
-def _start(args: argparse.Namespace) -> tuple[Settings, redis.Redis]:
-    """Settings, logging and Redis: what every long-running command needs first."""
+def _start(args: argparse.Namespace) -> tuple[Settings, str]:
+    """Settings, logging and the Redis to use (its URL): what every long-running command needs first."""
     settings = _settings()
     logs.configure(args.log_level, settings.secrets())
     choice = resolve(settings.redis_url, DATA_DIR / "redis")
     if choice.private is not None:
         atexit.register(choice.private.stop)
-    connection = connect(choice.url)
-    log.info("using Redis at %s: %s; %s", redact_url(choice.url), choice.reason, describe(connection))
-    return settings, connection
+    log.info("using Redis at %s: %s; %s", redact_url(choice.url), choice.reason, describe(connect(choice.url)))
+    return settings, choice.url
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from birdhouse.check import run_checks
 
-    settings, connection = _start(args)
-    findings = run_checks(settings, connection)
+    settings, redis_url = _start(args)
+    findings = run_checks(settings, connect(redis_url))
     for finding in findings:
         print(finding.line())
     failed = [finding for finding in findings if not finding.ok]
@@ -59,17 +56,18 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from workers.context import Context
     from workers.runner import run_worker
 
-    settings, connection = _start(args)
-    run_worker(Context(settings, connection), burst=args.burst, with_scheduler=not args.no_scheduler,
+    settings, redis_url = _start(args)
+    run_worker(Context(settings, connect(redis_url)), burst=args.burst, with_scheduler=not args.no_scheduler,
                logging_level=args.log_level)
     return 0
 
 
-def _serve_http(settings: Settings, connection: redis.Redis, args: argparse.Namespace) -> Any:
+def _serve_http(settings: Settings, redis_url: str, args: argparse.Namespace) -> Any:
     """The web app, not yet running: Slack's endpoint, the health check and, in webhook mode, X's webhook."""
     from slackbot.app import create_app
     from slackbot.web import X_WEBHOOK_PATH, server, x_webhook_secret
 
+    connection = connect_app(redis_url)
     web = server(create_app(settings, connection), connection, settings.slack_signing_secret, args.host, args.port,
                  x_consumer_secret=x_webhook_secret(settings))
     log.info("serving Slack requests on http://%s:%s/slack/events", args.host, web.effective_port)
@@ -78,24 +76,24 @@ def _serve_http(settings: Settings, connection: redis.Redis, args: argparse.Name
     return web
 
 
-def _socket_handler(settings: Settings, connection: redis.Redis) -> Any:
+def _socket_handler(settings: Settings, redis_url: str) -> Any:
     from slackbot.app import create_app
     from slackbot.socket_mode import socket_mode_handler
 
     settings.require("slack_app_token")
     assert settings.slack_app_token is not None
-    return socket_mode_handler(create_app(settings, connection), settings.slack_app_token)
+    return socket_mode_handler(create_app(settings, connect_app(redis_url)), settings.slack_app_token)
 
 
 def cmd_web(args: argparse.Namespace) -> int:
-    settings, connection = _start(args)
-    _serve_http(settings, connection, args).run()
+    settings, redis_url = _start(args)
+    _serve_http(settings, redis_url, args).run()
     return 0
 
 
 def cmd_socket(args: argparse.Namespace) -> int:
-    settings, connection = _start(args)
-    _socket_handler(settings, connection).start()
+    settings, redis_url = _start(args)
+    _socket_handler(settings, redis_url).start()
     return 0
 
 
@@ -105,14 +103,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from workers.context import Context
     from workers.runner import run_worker
 
-    settings, connection = _start(args)
+    settings, redis_url = _start(args)
     if args.socket:
-        _socket_handler(settings, connection).connect()  # its own threads; returns once connected
+        _socket_handler(settings, redis_url).connect()  # its own threads; returns once connected
         log.info("connected to Slack over Socket Mode")
     if not args.socket or settings.ingest == "webhook":
-        threading.Thread(target=_serve_http(settings, connection, args).run, name="birdhouse-web",
+        threading.Thread(target=_serve_http(settings, redis_url, args).run, name="birdhouse-web",
                          daemon=True).start()
-    run_worker(Context(settings, connection), logging_level=args.log_level)
+    run_worker(Context(settings, connect(redis_url)), logging_level=args.log_level)
     return 0
 
 

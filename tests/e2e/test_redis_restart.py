@@ -1,12 +1,13 @@
 """A Redis restart (issue 12, faults): ``birdhouse web`` and ``birdhouse run``, real processes as an operator
-starts them, answer while Redis is away, act on what comes once it is back, and are the same processes
-afterwards. ``birdhouse worker`` under a restart mid-burst: ``tests/e2e/test_burst.py``."""
+starts them, answer while Redis is away (stopped, or hanging), act on what comes once it is back, and are the
+same processes afterwards. ``birdhouse worker`` under a restart mid-burst: ``tests/e2e/test_burst.py``."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -145,3 +146,30 @@ def test_birdhouse_run_polls_posts_and_answers_after_a_redis_restart_in_the_same
         eventually(lambda: claimed_by_alice(stack, card))
         assert run.poll() is None
     assert tweet_ids(stack) == [before["id"], after["id"]]  # each mention carded once
+
+
+
+def test_birdhouse_web_answers_in_time_while_redis_hangs_and_acts_once_it_answers_again(
+        restartable: Stack, port: int, tmp_path: Path):
+    stack = restartable
+    card, _ = card_for(stack)
+    redis_pid = stack.redis.info("server")["process_id"]
+    with birdhouse(stack, "web", port, tmp_path / "web.log") as web:
+        eventually(lambda: healthy(port))
+
+        os.kill(redis_pid, signal.SIGSTOP)  # a Redis that takes connections and never answers
+        try:
+            status, body = health(port)
+            assert status == 503 and body["redis"].startswith("away")
+            pressed = stack.slack.click(ALICE, MENTIONS, card["ts"], "mention.claim")
+            assert pressed.status == 503  # within Slack's 3 s
+            assert notes_to(stack, ALICE) == [REDIS_AWAY]
+        finally:
+            os.kill(redis_pid, signal.SIGCONT)
+
+        eventually(lambda: healthy(port))
+        assert stack.slack.click(ALICE, MENTIONS, card["ts"], "mention.claim").status == 200
+        stack.work()
+        assert claimed_by_alice(stack, card)
+        assert [event.user for event in events(stack, "claim")] == [ALICE]
+        assert web.poll() is None
