@@ -23,7 +23,7 @@ from pathlib import Path
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from birdhouse_cli.demo_actions import press
-from birdhouse.redis_server import PrivateRedis, connect
+from birdhouse.redis_server import PrivateRedis, connect_app
 from birdhouse.settings import Settings
 from emulators.http import Serving
 from emulators.slack import SlackEmulator
@@ -104,9 +104,8 @@ def run_demo(rate_per_minute: float = 12.0, duration: float | None = None, brows
                "BIRDHOUSE_DIGEST_PERIOD": str(FOLLOWER_DIGEST_SECONDS / pace),
                "BIRDHOUSE_RECONCILE_INTERVAL": str(RECONCILE_SECONDS / pace)}
         settings = Settings.load(environ=env, dotenv=None)
-        connection = connect(redis_url)
         slack.delivery = "socket_mode"
-        socket_mode = socket_mode_handler(create_app(settings, connection), slack.app_token)
+        socket_mode = socket_mode_handler(create_app(settings, connect_app(redis_url)), slack.app_token)
         socket_mode.connect()
         started.append(lambda: _disconnect(slack, socket_mode))
 
