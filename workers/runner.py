@@ -15,9 +15,10 @@ import redis
 from rq import Queue, SimpleWorker, Worker
 
 from birdhouse.jobs import LISTEN_ORDER
+from workers import actions, followers, sla
 from workers.card_jobs import KINDS
 from workers.context import Context, install
-from workers.drain import Drainer, drain_all
+from workers.drain import Drainer, Poster, drain_all, drain_posters
 from workers.updater import Updater, render_requested
 from workers.periodic import PERIODIC
 from workers.scheduler import Scheduler
@@ -26,6 +27,11 @@ from workers.triage import preload as preload_triage
 from workers.webhooks import register_webhook
 
 log = logging.getLogger(__name__)
+
+# Every kind of message the drains post, by the kind of its outbox member: the one way a new
+# message reaches a channel.
+POSTERS: dict[str, Poster] = {**drain_posters(KINDS), actions.CASES: actions.post_case, sla.SLA_POSTS: sla.post,
+                              followers.DIGESTS: followers.post_digest}
 
 
 def queues(ctx: Context) -> list[Queue]:
@@ -47,7 +53,7 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
         threading.Thread(target=scheduler.run, args=(stop,), name="birdhouse-scheduler", daemon=True).start()
         start_ingest(ctx, stop)
     if not burst:
-        threading.Thread(target=Drainer(ctx, KINDS).run, args=(stop,), name="birdhouse-drainer", daemon=True).start()
+        threading.Thread(target=Drainer(ctx, POSTERS).run, args=(stop,), name="birdhouse-drainer", daemon=True).start()
         Updater(ctx, KINDS).run(stop)
     worker_class = Worker if forking else SimpleWorker
     try:
@@ -102,7 +108,7 @@ def work_and_drain(ctx: Context, worker_class: type[Worker]) -> bool:
     while True:
         jobs_ran = worker_class(queues(ctx), connection=ctx.redis).work(burst=True, with_scheduler=True,
                                                                        logging_level="WARNING")
-        posted = drain_all(ctx, KINDS)
+        posted = drain_all(ctx, POSTERS)
         rendered = render_requested(ctx, KINDS, wait=0)
         worked = worked or jobs_ran or bool(posted or rendered)
         if not posted and not rendered and not any(len(queue) for queue in queues(ctx)):
