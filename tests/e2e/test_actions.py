@@ -16,7 +16,9 @@ from birdhouse.store import EventLog
 from birdhouse.store.actions import ActionLedger, action_key
 from emulators.http import Fault
 from tests.conftest import ALICE, BOB, MALLORY, MENTIONS, SUPPORT, Stack
-from tests.helpers import buttons, card_for, click, current, eventually, events, notes_to, section
+from tests.helpers import (buttons, card_for, click, current, drained_by_two_workers_at_once, eventually, events,
+                           notes_to, section)
+from workers.actions import escalate
 from workers.mentions import fetch_new_mentions
 
 
@@ -269,6 +271,21 @@ def test_a_case_goes_out_before_the_cards_already_waiting_in_its_channel(stack: 
     assert sorted(card["tweet_id"] for card in cards) == sorted(waiting)
     status = section(current(stack, card), "status")
     assert "Escalated by <@U0ALICE>" in status and posted[0]["ts"].replace(".", "") in status
+
+
+def test_an_escalation_run_twice_and_drained_by_two_workers_at_once_posts_one_case(stack: Stack):
+    card, post = card_for(stack, "@acme your charger caught fire in my kitchen")
+    key = action_key("escalate", post["id"])
+    for _ in range(2):  # the job, and RQ's retry of it after a crash
+        escalate(key, post["id"], ALICE)
+
+    drained_by_two_workers_at_once(stack)
+    stack.work()  # the card's re-render
+
+    [case] = stack.slack.messages(SUPPORT)
+    [event] = events(stack, "escalate")
+    assert event.data["case_ts"] == case["ts"]
+    assert "Escalated by <@U0ALICE>" in section(current(stack, card), "status")
 
 
 # -- who may act ---------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -22,11 +21,9 @@ from emulators.http import Serving
 from emulators.slack import SlackEmulator
 from emulators.x import XEmulator
 from tests.conftest import ALICE, BOB, FOLLOWERS, MALLORY, MENTIONS, Stack, emulated_environment
-from tests.helpers import FakeClock, buttons, eventually, streaming, worked_until
+from tests.helpers import FakeClock, buttons, drained_by_two_workers_at_once, eventually, streaming, worked_until
 from workers.backlog import Band
-from workers.drain import drain_all
 from workers.followers import post_digests
-from workers.runner import POSTERS
 from workers.scheduler import next_due
 
 FOLLOWERS_PATH = "/2/users/{}/followers"
@@ -240,11 +237,7 @@ def test_the_digest_waits_in_the_followers_channel_and_is_posted_once_however_of
 
     assert [post_digests()["queued"] for _ in range(2)] == [[period], [period]]  # two digest jobs, no drain yet
     assert Outbox(stack.redis).head(FOLLOWERS, 10) == [(f"followers:{period}", Band.FOLLOWER)]
-    drains = [threading.Thread(target=drain_all, args=(stack.ctx, POSTERS)) for _ in range(2)]
-    for drain in drains:
-        drain.start()
-    for drain in drains:
-        drain.join()
+    drained_by_two_workers_at_once(stack)
 
     [message] = digests(stack)
     assert "*2 new followers*" in block(message, "counts")["text"]["text"]

@@ -4,7 +4,6 @@ emulator once each."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -13,10 +12,8 @@ from birdhouse.dashboard import window_stats
 from birdhouse.store import Event
 from birdhouse.store.events import EventKind
 from tests.conftest import ALICE, MENTIONS, SUPPORT, Stack
-from tests.helpers import FakeClock, events
-from workers.drain import drain_all
+from tests.helpers import FakeClock, at_once, drained_by_two_workers_at_once, events
 from workers.mentions import fetch_new_mentions
-from workers.runner import POSTERS
 from workers.scheduler import Scheduler
 from workers.sla import CHECK, check_open_items
 
@@ -105,19 +102,8 @@ def test_two_workers_checking_and_draining_at_once_post_each_sla_message_once(st
 
     def two_workers() -> None:
         """Each checks, then drains the outboxes, at the same moment as the other."""
-        start = threading.Barrier(2)
-
-        def worker() -> None:
-            start.wait()
-            check_open_items(stack.ctx)
-            start.wait()
-            drain_all(stack.ctx, POSTERS)
-
-        workers = [threading.Thread(target=worker) for _ in range(2)]
-        for running in workers:
-            running.start()
-        for running in workers:
-            running.join()
+        at_once(*[lambda: check_open_items(stack.ctx)] * 2)
+        drained_by_two_workers_at_once(stack)
 
     clock.now = THURSDAY_10 + 31 * MINUTE
     two_workers()
