@@ -63,6 +63,7 @@ def throughput(rig: Rig) -> None:
 
 def latency(rig: Rig) -> None:
     author = rig.x.add_user("live_author")
+    started = time.time()  # the emulator logs requests in wall-clock time
     worker = rig.worker()
     try:
         time.sleep(2)  # let the worker start and run its first poll
@@ -79,9 +80,17 @@ def latency(rig: Rig) -> None:
         worker.wait()
     waits = [rig.carded_at[post_id] - at for post_id, at in posted_at.items() if post_id in rig.carded_at]
     assert len(waits) == LIVE_MENTIONS, f"only {len(waits)} of {LIVE_MENTIONS} live mentions were carded"
-    print(f"live: {LIVE_MENTIONS} mentions at {LIVE_RATE_PER_SECOND:g}/s, polling every second:")
-    print(f"  mention-to-card       p50 {statistics.median(waits):.2f} s   p99 {percentile(waits, 0.99):.2f} s"
-          "  (bounded below by the poll interval)")
+    # X's 300 requests per 15 minutes stretch the configured second: the interval is what the polls were.
+    polls = sorted(request.at for request in rig.x.requests  # each poll's first page
+                   if request.path.endswith("/mentions") and "pagination_token" not in request.query
+                   and request.at >= started)
+    interval = statistics.median(later - earlier for earlier, later in zip(polls, polls[1:]))
+    goal = interval / 2 + 0.2
+    p50 = statistics.median(waits)
+    print(f"live: {LIVE_MENTIONS} mentions at {LIVE_RATE_PER_SECOND:g}/s, polling every second "
+          f"(X's limit makes it every {interval:.2f} s):")
+    print(f"  mention-to-card       p50 {p50:.2f} s   p99 {percentile(waits, 0.99):.2f} s"
+          f"  (goal: p50 at most half the interval + 0.2 s = {goal:.2f} s: {'met' if p50 <= goal else 'NOT met'})")
 
 
 def one_core(rig: Rig) -> None:

@@ -118,7 +118,7 @@ class Mention:
     @property
     def posted_at(self) -> float:
         """When it was posted, in epoch seconds."""
-        return datetime.fromisoformat(self.created_at.replace("Z", "+00:00")).timestamp()
+        return epoch_seconds(self.created_at)
 
     def to_dict(self) -> dict[str, Any]:
         # Plainly, not asdict: its deep copy was a tenth of a poll; the result is only ever serialised.
@@ -145,3 +145,8 @@ class Follower:
         # Followers kept before this model (they expire within CARD_RETENTION_SECONDS) hold the X user as read.
         author = Author(**data["author"]) if "author" in data else Author.from_api(data["user"])
         return cls(author, data["notability"], data["at"])
+
+
+def epoch_seconds(created_at: str) -> float:
+    """An X timestamp (``2026-12-02T10:00:00.000Z``) in epoch seconds."""
+    return datetime.fromisoformat(created_at.replace("Z", "+00:00")).timestamp()

@@ -90,11 +90,11 @@ class SlackClient:
     # -- writes ------------------------------------------------------------------------------------------
     def post_message(self, channel: str, *, text: str, blocks: list[dict[str, Any]] | None = None,
                      thread_ts: str | None = None, metadata: dict[str, Any] | None = None,
-                     reply_broadcast: bool = False) -> str:
-        """Post a message; its ts."""
+                     reply_broadcast: bool = False, turn_taken: bool = False) -> str:
+        """Post a message; its ts. ``turn_taken``: the caller took this post's token (``take_turn``)."""
         return self._call("chat.postMessage", channel, lambda: self.web.chat_postMessage(
             channel=channel, text=text, blocks=blocks, thread_ts=thread_ts, metadata=metadata,
-            reply_broadcast=reply_broadcast, unfurl_links=False, unfurl_media=False))["ts"]
+            reply_broadcast=reply_broadcast, unfurl_links=False, unfurl_media=False), turn_taken=turn_taken)["ts"]
 
     def update_message(self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]]) -> None:
         self._call("chat.update", channel, lambda: self.web.chat_update(channel=channel, ts=ts, text=text,
@@ -138,20 +138,19 @@ class SlackClient:
                           lambda: self.web.usergroups_users_list(usergroup=usergroup))["users"]
 
     # -- pacing ------------------------------------------------------------------------------------------
-    def wait_for_turn(self, method: str, channel: str | None = None) -> None:
-        """Sleep until a call to ``method`` could go now (taking nothing): a drain then picks the most urgent
-        message at the moment it can be posted, not before a wait."""
+    def take_turn(self, method: str, channel: str | None = None) -> None:
+        """Sleep until a call to ``method`` may go, and take its token: a drain then picks the most urgent
+        message at the moment it can be posted, not before a wait, and posts it with ``turn_taken``."""
         pace = pace_of(method, channel, self.settings.slack_pace)
-        while self.pace is not None and (wait := self.pace.wait(pace.limit, self.clock(), pace.rate, pace.capacity)) > 0:
+        while self.pace is not None and (wait := self.pace.take(pace.limit, self.clock(), pace.rate, pace.capacity)) > 0:
             self.sleep(wait)
 
-    def _call(self, method: str, channel: str | None, call: Callable[[], Any]) -> Any:
+    def _call(self, method: str, channel: str | None, call: Callable[[], Any], *, turn_taken: bool = False) -> Any:
         pace = pace_of(method, channel, self.settings.slack_pace)
         retry_after = 0.0
-        for _ in range(RATE_LIMITED_TRIES):
-            while self.pace is not None and (wait := self.pace.take(pace.limit, self.clock(), pace.rate,
-                                                                   pace.capacity)) > 0:
-                self.sleep(wait)
+        for attempt in range(RATE_LIMITED_TRIES):
+            if not (turn_taken and attempt == 0):
+                self.take_turn(method, channel)
             try:
                 return call()
             except SlackApiError as exc:

@@ -43,6 +43,14 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A new card: where it goes and what it shows, from one reading of its subject."""
+
+    placement: Placement
+    message: Message
+
+
+@dataclass(frozen=True)
 class FollowTarget:
     """Whom a card's Follow back follows, and how the audit log tells which card it was pressed on."""
 
@@ -59,11 +67,11 @@ class CardType(Protocol):
 
     def channel(self, settings: Settings) -> str: ...
 
-    def placement(self, ctx: Context, subject_id: str) -> Placement | None:
-        """Where the card goes; None when its subject is not stored."""
+    def draft(self, ctx: Context, subject_id: str) -> Draft | None:
+        """The new card; None when its subject is not stored."""
 
     def compose(self, ctx: Context, subject_id: str) -> Message | None:
-        """The card as it stands; None when its subject is not stored."""
+        """The card as it stands, to update it; None when its subject is not stored."""
 
     def ref(self, ctx: Context, subject_id: str) -> CardRef | None: ...
 
@@ -81,13 +89,13 @@ class CardType(Protocol):
 
 # -- the lifecycle -----------------------------------------------------------------------------------------
 def post_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
-    place = cards.placement(ctx, subject_id)
-    if place is None:
+    draft = cards.draft(ctx, subject_id)
+    if draft is None:
         raise LookupError(f"{cards.kind} {subject_id} is not stored; nothing to post")
+    place = draft.placement
 
     def compose() -> dict[str, Any]:
-        message = cards.compose(ctx, subject_id)
-        return {"text": message.text, "blocks": message.blocks, "reply_broadcast": place.broadcast}
+        return {"text": draft.message.text, "blocks": draft.message.blocks, "reply_broadcast": place.broadcast}
 
     # Only the drain holding the channel's lease posts cards: that lease is what keeps two posts apart.
     posted = post_once(

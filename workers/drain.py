@@ -2,7 +2,7 @@
 
 Every worker process runs a ``Drainer`` beside its RQ worker. For each channel with something waiting it tries
 the channel's lease; the one that gets it posts, one message at a time: it waits for Slack's next free turn
-(``SlackClient.wait_for_turn``), then takes the most urgent member at that moment, so an urgent mention that
+and takes it (``SlackClient.take_turn``), then takes the most urgent member at that moment, so an urgent mention that
 arrives behind a hundred others goes out next. The lease is renewed while the drain lives and expires a few
 seconds after its process dies, when another process's drainer takes the channel over. A member leaves the
 outbox only once its message is recorded, and ``post_once`` finds a message whose answer was lost, so a
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 5.0  # a dead drain's channel is taken over this long after its last renewal
 RENEW_EVERY = LEASE_SECONDS / 5
-IDLE_WAIT = 0.2  # how often an idle drainer looks for work: a card waits at most this long for its drain
+IDLE_WAIT = 0.2  # an idle drainer is woken by anything queued, and looks anyway this often
 BACKOFF_SECONDS = 2.0  # after Slack did not answer, before trying the message again
 UNANSWERED_IN_A_ROW = 3  # then the channel's drain ends, and the next round begins it again
 DIGEST_EVENT = "birdhouse_digest"
@@ -128,7 +128,7 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
         if not held:
             return 0
         while not (stop is not None and stop.is_set()) and not lease.lost.is_set():
-            ctx.slack.wait_for_turn("chat.postMessage", channel)
+            ctx.slack.take_turn("chat.postMessage", channel)
             waiting, head = outbox.waiting_and_head(channel)
             if fold(ctx, channel, waiting):
                 waiting, head = outbox.waiting_and_head(channel)
@@ -227,9 +227,10 @@ class Drainer:
                         draining[channel] = threading.Thread(target=self._drain, args=(channel, stop), daemon=True,
                                                              name=f"birdhouse-drain-{channel}")
                         draining[channel].start()
+                outbox.wait_for_more(IDLE_WAIT)
             except redis.RedisError:
                 log.warning("Redis is away; draining again when it is back")
-            stop.wait(IDLE_WAIT)
+                stop.wait(IDLE_WAIT)
 
     def _drain(self, channel: str, stop: threading.Event) -> None:
         try:

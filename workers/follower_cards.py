@@ -11,7 +11,7 @@ from birdhouse.store.capabilities import FOLLOW, Capabilities
 from birdhouse.store.followers import FollowerStore
 from slackbot.views.follower_card import fallback_text, follower_card
 from workers.backlog import Band
-from workers.cards import FollowTarget, Message, Placement
+from workers.cards import Draft, FollowTarget, Message, Placement
 from workers.context import Context
 
 NOT_ENROLLED_TEXT = "X's access level does not allow following through the API (403 client-not-enrolled)"
@@ -25,8 +25,9 @@ class FollowerCards:
     def channel(self, settings: Settings) -> str:
         return settings.followers_channel
 
-    def placement(self, ctx: Context, user_id: str) -> Placement | None:
-        return Placement(self.channel(ctx.settings)) if FollowerStore(ctx.redis).get(user_id) else None
+    def draft(self, ctx: Context, user_id: str) -> Draft | None:
+        message = self.compose(ctx, user_id)
+        return Draft(Placement(self.channel(ctx.settings)), message) if message is not None else None
 
     def compose(self, ctx: Context, user_id: str) -> Message | None:
         store = FollowerStore(ctx.redis)

@@ -13,7 +13,7 @@ from birdhouse.store.capabilities import Capabilities
 from birdhouse.store.cards import CardStore, Threads
 from slackbot.views.mention_card import fallback_text, mention_card
 from workers.backlog import Band, mention_band
-from workers.cards import FollowTarget, Message, Placement
+from workers.cards import Draft, FollowTarget, Message, Placement
 from workers.context import Context
 
 
@@ -25,10 +25,15 @@ class MentionCards:
     def channel(self, settings: Settings) -> str:
         return settings.mentions_channel
 
-    def placement(self, ctx: Context, mention_id: str) -> Placement | None:
+    def draft(self, ctx: Context, mention_id: str) -> Draft | None:
         mention = ctx.mentions.get(mention_id)
-        if mention is None:
-            return None
+        return Draft(self._placement(ctx, mention), self._message(ctx, mention)) if mention is not None else None
+
+    def compose(self, ctx: Context, mention_id: str) -> Message | None:
+        mention = ctx.mentions.get(mention_id)
+        return self._message(ctx, mention) if mention is not None else None
+
+    def _placement(self, ctx: Context, mention: Mention) -> Placement:
         channel = self.channel(ctx.settings)
         root = conversation_root(ctx, mention)
         root_card = ctx.mentions.card(root) if root else None
@@ -39,11 +44,8 @@ class MentionCards:
         return Placement(channel, thread_ts, broadcast,
                          starts_conversation=mention.conversation_id if thread_ts is None else None)
 
-    def compose(self, ctx: Context, mention_id: str) -> Message | None:
+    def _message(self, ctx: Context, mention: Mention) -> Message:
         """The mention, what the team did about it, and what X's access level allows."""
-        mention = ctx.mentions.get(mention_id)
-        if mention is None:
-            return None
         state = CardStore(ctx.redis).get(mention.id, mention.author.id)
         return Message(fallback_text(mention), mention_card(mention, state, Capabilities(ctx.redis).current()))
 

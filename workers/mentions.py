@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from birdhouse import jobs
-from birdhouse.models import CardKind, Mention
+from birdhouse.models import CardKind, Mention, epoch_seconds
 from birdhouse.store import Event, EventLog
 from birdhouse.store.events import EventKind
 from workers.card_jobs import queue_new, requeue_unposted
@@ -68,10 +68,8 @@ def fetch_new_mentions(ctx: Context) -> dict[str, Any]:
         page = ctx.x.mentions(brand_id, since_id=window.since_id, start_time=window.start_time,
                               pagination_token=token, max_results=window.page_size)
         pages += 1
-        for mention, first_sight in take(ctx, [(post, page.users.get(post["author_id"])) for post in page.items]):
-            seen.append((mention.id, mention.posted_at))
-            if first_sight:
-                new_ids.append(mention.id)
+        seen.extend((str(post["id"]), epoch_seconds(post["created_at"])) for post in page.items)
+        new_ids.extend(take(ctx, [(post, page.users.get(post["author_id"])) for post in page.items]))
         token = page.next_token
         if not token:
             break
@@ -83,28 +81,32 @@ def fetch_new_mentions(ctx: Context) -> dict[str, Any]:
 
 
 # -- the one way in for mentions, however they came (polled, streamed, delivered to the webhook) -----------
-def take(ctx: Context, posts: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> list[tuple[Mention, bool]]:
-    """Triage and store posts X sent (a poll's page, or what it pushed), each with True the first time it is
-    seen (``SET NX``), when its event is recorded. A poll and the stream may both bring the same post: only the
-    first one stores it. Two round trips to Redis however many posts: the mentions, then their events."""
+def take(ctx: Context, posts: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> list[str]:
+    """Triage and store the posts X sent (a poll's page, or what it pushed) that are not stored yet, and record
+    their events; the ids seen first here. A poll and the stream may both bring the same post, and a poll reads
+    the last few seconds again: what is stored already is not triaged again, and ``SET NX`` keeps the first
+    of two racing. Three round trips to Redis however many posts: what is stored, the mentions, their events."""
+    stored = ctx.mentions.stored([str(post["id"]) for post, _ in posts])
     mentions = []
-    for post, expanded in posts:
+    for (post, expanded), known in zip(posts, stored, strict=True):
+        if known:
+            continue
         # X expands the author with the post; one missing (rare: a race with a rename) is asked for once.
         author = expanded or ctx.x.user(post["author_id"])
         mentions.append(replace(Mention.from_api(post, author), triage=triage(post, author).to_dict()))
     first_sights = ctx.mentions.add(mentions)
+    firsts = [mention for mention, first_sight in zip(mentions, first_sights, strict=True) if first_sight]
     with ctx.redis.pipeline() as pipe:
         events = EventLog(pipe)
-        for mention, first_sight in zip(mentions, first_sights, strict=True):
-            if first_sight:
-                events.record(Event(EventKind.MENTION, at=mention.posted_at, mention_id=mention.id,
-                                    data={"kind": mention.triage["kind"], "author_id": mention.author.id}))
+        for mention in firsts:
+            events.record(Event(EventKind.MENTION, at=mention.posted_at, mention_id=mention.id,
+                                data={"kind": mention.triage["kind"], "author_id": mention.author.id}))
         pipe.execute()
-    return list(zip(mentions, first_sights, strict=True))
+    return [mention.id for mention in firsts]
 
 
 def receive(ctx: Context, posts: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> list[str]:
     """Mentions pushed by X (stream or webhook): stored and carded like polled ones; the ids seen first here."""
-    new_ids = [mention.id for mention, first_sight in take(ctx, posts) if first_sight]
+    new_ids = take(ctx, posts)
     queue_new(ctx, CardKind.MENTION, new_ids)  # the outbox posts them most urgent first
     return new_ids

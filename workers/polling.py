@@ -33,6 +33,7 @@ def run_poll(ctx: Context, task: Periodic, endpoint: str, read: Callable[[], dic
             return {"skipped": "another poll is running"}
         capabilities = Capabilities(ctx.redis)
         delay = task.interval(ctx.settings)
+        started = ctx.clock()
         try:
             summary = read()
             if capabilities.missing_reason(endpoint) is not None:
@@ -55,6 +56,7 @@ def run_poll(ctx: Context, task: Periodic, endpoint: str, read: Callable[[], dic
             log.warning("X unavailable for %s (%s); polling again in %ss", endpoint, exc, delay)
             summary = {"unavailable": str(exc)}
         finally:
-            reschedule(ctx.redis, task.name, delay, ctx.clock)
+            # From this poll's start: the interval is from request to request, not stretched by the answer.
+            reschedule(ctx.redis, task.name, delay, lambda: started)
         summary["next_poll_in"] = round(delay, 1)
         return summary

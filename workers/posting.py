@@ -63,23 +63,25 @@ def post_once(ctx: Context, subject: Subject, channel: str, compose: Callable[[]
     lease (or, ``exclusive``, under a lease the caller holds that keeps every other poster of this subject
     away: a channel's drain)."""
     if exclusive:
-        return _post(ctx, subject, channel, compose, posted, record, thread_ts)
+        return _post(ctx, subject, channel, compose, posted, record, thread_ts, exclusive=True)
     job = get_current_job()
     with Lease(ctx.redis, f"post:{subject.name}", LEASE_SECONDS, token=job.id if job else None) as held:
         if not held:
             raise PostBusy(subject.name)
-        return _post(ctx, subject, channel, compose, posted, record, thread_ts)
+        return _post(ctx, subject, channel, compose, posted, record, thread_ts, exclusive=False)
 
 
 def _post(ctx: Context, subject: Subject, channel: str, compose: Callable[[], dict[str, Any]],
           posted: Callable[[], str | bool | None], record: Callable[[redis.client.Pipeline, str], None],
-          thread_ts: str | None) -> Posted:
+          thread_ts: str | None, *, exclusive: bool) -> Posted:
     if done := posted():
         return Posted(done if isinstance(done, str) else None, already=True)
     attempts = PostAttempts(ctx.redis)
     earlier = attempts.note(subject.name, ctx.clock())
     found = find_message(ctx, channel, subject, since=earlier, thread_ts=thread_ts) if earlier else None
-    ts = found or ctx.slack.post_message(channel, thread_ts=thread_ts, metadata=subject.metadata, **compose())
+    # An exclusive poster is its channel's drain, which took Slack's turn for this message before choosing it.
+    ts = found or ctx.slack.post_message(channel, thread_ts=thread_ts, metadata=subject.metadata,
+                                         turn_taken=exclusive, **compose())
     with ctx.redis.pipeline() as pipe:
         record(pipe, ts)
         PostAttempts(pipe).confirmed(subject.name)

@@ -73,6 +73,13 @@ class MentionStore(Store):
         return [Mention.from_dict(json.loads(raw)) if raw else None
                 for raw in self.connection.mget([self._key(mention_id) for mention_id in mention_ids])]
 
+    def stored(self, mention_ids: list[str]) -> list[bool]:
+        """Whether each mention is kept already, in one round trip."""
+        with self.connection.pipeline(transaction=False) as pipe:
+            for mention_id in mention_ids:
+                pipe.exists(self._key(mention_id))
+            return [bool(found) for found in pipe.execute()]
+
     def unposted(self) -> list[str]:
         return sorted(member.decode() for member in self.connection.smembers(self.UNPOSTED))
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import redis
+
 from birdhouse.defaults import REMEMBER_SECONDS
 from birdhouse.store.base import Store
 from birdhouse.store.mentions import CardRef
@@ -37,6 +39,7 @@ return added
 
 BAND_WIDTH = 10**13  # above any arrival in milliseconds (until the year 2286); exact in a double
 CHANNELS = "bh:outbox:channels"  # set: channels that have had something to post
+WAKE = "bh:outbox:wake"  # list of at most one item: something was queued, for an idle drainer blocked on it
 
 
 def member(kind: str, subject_id: str) -> str:
@@ -45,6 +48,13 @@ def member(kind: str, subject_id: str) -> str:
 
 def _score(band: int, at: float) -> int:
     return band * BAND_WIDTH + int(at * 1000)
+
+
+def _announce(pipe: redis.client.Pipeline, channel: str) -> None:
+    """After queueing in ``channel``: it is listed, and an idle drainer is woken."""
+    pipe.sadd(CHANNELS, channel)
+    pipe.lpush(WAKE, channel)
+    pipe.ltrim(WAKE, 0, 0)
 
 
 def _with_band(raw: bytes, score: float) -> tuple[str, int]:
@@ -71,21 +81,27 @@ class Outbox(Store):
         members whose subject is still in it."""
         if not entries:
             return
-        self.connection.sadd(CHANNELS, channel)
         scores = {name: _score(band, at) for name, (band, at) in entries.items()}
-        if waiting_in is None:
-            self.connection.zadd(self._key(channel), scores, nx=True)
-            return
-        flat = [part for name, score in scores.items() for part in (name, score, parse_member(name)[1])]
-        self.connection.eval(_ADD_WAITING, 2, self._key(channel), waiting_in, *flat)
+        with self.connection.pipeline(transaction=False) as pipe:
+            if waiting_in is None:
+                pipe.zadd(self._key(channel), scores, nx=True)
+            else:
+                flat = [part for name, score in scores.items() for part in (name, score, parse_member(name)[1])]
+                pipe.eval(_ADD_WAITING, 2, self._key(channel), waiting_in, *flat)
+            _announce(pipe, channel)
+            pipe.execute()
+
+    def wait_for_more(self, seconds: float) -> None:
+        """Block until something is queued (in any channel), or for ``seconds``."""
+        self.connection.blpop([WAKE], timeout=seconds)
 
     def add_with_details(self, channel: str, name: str, place: tuple[int, float], details: dict[str, Any]) -> None:
         """Queue one member (unless it is queued already: it keeps its place) with what its message needs (the
         latest details win; they outlive the post by a while, so a member queued again late still finds them)."""
         with self.connection.pipeline() as pipe:
             pipe.set(self._details_key(name), json.dumps(details), ex=REMEMBER_SECONDS)
-            pipe.sadd(CHANNELS, channel)
             pipe.zadd(self._key(channel), {name: _score(*place)}, nx=True)
+            _announce(pipe, channel)
             pipe.execute()
 
     def details(self, name: str) -> dict[str, Any] | None:

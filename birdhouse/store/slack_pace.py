@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from birdhouse.store.base import Store
 
-# KEYS[1] the bucket; ARGV: now, tokens per second, capacity, take (1) or only look (0), slow factor.
-# Answers the seconds until a token is there (0: one was there, and was taken if asked), as a string
+# KEYS[1] the bucket; ARGV: now, tokens per second, capacity, slow factor.
+# Answers the seconds until a token is there (0: one was there, and was taken), as a string
 # because Redis truncates Lua numbers to integers.
 _TAKE = """
 local state = redis.call('hmget', KEYS[1], 'tokens', 'at', 'slow_until')
 local now, rate, capacity = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local tokens = tonumber(state[1]) or capacity
 local at = tonumber(state[2]) or now
-if now < (tonumber(state[3]) or 0) then rate = rate * tonumber(ARGV[5]) end
+if now < (tonumber(state[3]) or 0) then rate = rate * tonumber(ARGV[4]) end
 if now > at then tokens = math.min(capacity, tokens + (now - at) * rate) else now = at end
 local wait = 0
 if tokens >= 1 then
-  if ARGV[4] == '1' then tokens = tokens - 1 end
+  tokens = tokens - 1
 else
   wait = (1 - tokens) / rate
 end
@@ -53,12 +53,7 @@ class SlackPace(Store):
 
     def take(self, limit: str, now: float, rate: float, capacity: float) -> float:
         """Take a token: 0 when granted, else the seconds until one is there (nothing was taken)."""
-        return float(self.connection.eval(_TAKE, 1, self._key(limit), repr(now), repr(rate), repr(capacity), "1",
-                                          repr(SLOW_FACTOR)))
-
-    def wait(self, limit: str, now: float, rate: float, capacity: float) -> float:
-        """The seconds until a token is there, taking none."""
-        return float(self.connection.eval(_TAKE, 1, self._key(limit), repr(now), repr(rate), repr(capacity), "0",
+        return float(self.connection.eval(_TAKE, 1, self._key(limit), repr(now), repr(rate), repr(capacity),
                                           repr(SLOW_FACTOR)))
 
     def slow_down(self, limit: str, now: float, retry_after: float, rate: float) -> None:

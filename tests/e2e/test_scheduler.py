@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import threading
+import time
+
+import pytest
 
 from birdhouse import jobs
 from birdhouse.settings import Settings
 from tests.conftest import Stack
+from tests.helpers import FakeClock
 from workers.mentions import POLL
 from workers.periodic import PERIODIC
+from workers.polling import run_poll
 from workers.scheduler import Scheduler, next_due, reschedule
 
 
@@ -81,3 +86,17 @@ def test_a_tick_waits_for_the_earliest_due_time_not_a_whole_second(stack: Stack)
     assert abs(scheduler.until_next_due(1.0) - 0.3) < 1e-6  # the poll starts when it is due
     reschedule(stack.redis, POLL.name, 30.0, clock=lambda: now[0])
     assert scheduler.until_next_due(1.0) == 1.0  # and ticks still come at least once a second
+
+
+def test_polls_are_spaced_from_start_to_start_however_slowly_x_answers(stack: Stack):
+    settings = Settings.load(environ={**stack.environment, "BIRDHOUSE_POLL_INTERVAL": "20"}, dotenv=None)
+    stack.ctx.settings = settings
+    stack.ctx.clock = clock = FakeClock(time.time())
+    started = clock()
+
+    def slow_read() -> dict:
+        clock.advance(4)  # X took four seconds to answer
+        return {}
+
+    run_poll(stack.ctx, POLL, "mentions", slow_read)
+    assert next_due(stack.redis, POLL.name) == pytest.approx(started + 20, abs=0.01)

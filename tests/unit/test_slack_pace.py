@@ -28,13 +28,6 @@ def test_each_channel_has_its_own_bucket(redis_conn: redis.Redis):
     assert pace.take("chat.postMessage:C2", T0, 1.0, 5) == 0.0
 
 
-def test_looking_takes_nothing(redis_conn: redis.Redis):
-    pace = SlackPace(redis_conn)
-    assert pace.wait("views.open", T0, 1.0, 1) == 0.0
-    assert pace.take("views.open", T0, 1.0, 1) == 0.0
-    assert pace.wait("views.open", T0, 1.0, 1) == pytest.approx(1.0)
-
-
 def test_the_bucket_never_holds_more_than_its_burst(redis_conn: redis.Redis):
     pace = SlackPace(redis_conn)
     pace.take("b", T0, 1.0, 2)
