@@ -32,9 +32,9 @@ from _rig import Rig, percentile
 from birdhouse.redis_server import connect
 from birdhouse.settings import Settings
 from workers import mentions
-from workers.card_jobs import KINDS
 from workers.context import Context
 from workers.drain import drain_all
+from workers.runner import POSTERS
 from workers.triage import Triage, triage
 
 BACKLOG = 400
@@ -134,7 +134,7 @@ def birdhouse_process(mode: str) -> None:
     wall, cpu = time.perf_counter(), time.process_time()
     stored = mentions.fetch_new_mentions(ctx)["new"]
     poll_wall, poll_cpu = time.perf_counter() - wall, time.process_time() - cpu
-    posted = drain_all(ctx, KINDS)
+    posted = drain_all(ctx, POSTERS)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     profiler.disable()
     assert stored == posted == ONE_CORE, (stored, posted)

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 from birdhouse.settings import Settings
 from birdhouse.store import EventLog
 from tests.conftest import MENTIONS, Stack
+from workers.drain import drain_all
+from workers.runner import POSTERS
 from workers.stream import ActivityStream
 
 T = TypeVar("T")
@@ -49,6 +51,27 @@ def worked_until(stack: Stack, condition: Callable[[], T]) -> T:
     """``condition()`` once it holds, running the queued jobs (a real RQ worker, in bursts) while waiting: for
     what the stream client queues from its thread."""
     return eventually(lambda: (stack.work(), condition())[1])
+
+
+def at_once(*calls: Callable[[], object]) -> None:
+    """Each call in a thread of its own, all let go at the same moment (as workers at once), and back when all
+    are done."""
+    start = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], object]) -> None:
+        start.wait()
+        call()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def drained_by_two_workers_at_once(stack: Stack) -> None:
+    """Every outbox drained by two workers' drains at the same moment (each posts only under a channel's lease)."""
+    at_once(*[lambda: drain_all(stack.ctx, POSTERS)] * 2)
 
 
 def reconfigured(stack: Stack, **variables: str) -> Stack:

@@ -6,7 +6,7 @@ X is asked, the key is marked "attempting"; X's answer is recorded together with
 and the audit log, in one Redis transaction. A retried job (RQ retries after a crash, or a card update that
 failed) resumes from that record instead of asking X again. Likes, follows and list additions are idempotent
 on X, so an interrupted one is simply asked again; a post is not, so an interrupted reply is reported, never
-repeated, and an escalation's case is posted exactly once (``post_once``).
+repeated, and an escalation's case is posted exactly once, by the support channel's drain (``post_case``).
 
 X refusals are not job failures: the person who pressed the button is told why (ephemeral), the key is
 released or closed, and the card stays usable. There is one follow-back, for every card that offers one.
@@ -19,7 +19,7 @@ from typing import Any
 
 import redis
 
-from birdhouse import errors
+from birdhouse import errors, jobs
 from birdhouse.models import CardKind, Mark, Mention
 from birdhouse.store import Event
 from birdhouse.store.actions import ATTEMPTING, DONE, ActionLedger
@@ -28,11 +28,14 @@ from birdhouse.store.cards import CardStore, Escalation, Reply, Threads
 from birdhouse.store.events import EventKind, EventLog
 from birdhouse.store.followers import FollowerStore
 from birdhouse.store.follows import Follows
+from birdhouse.store.outbox import member
 from slackbot.views import notices
 from slackbot.views.case import CASE_EVENT, case_message, case_text
+from workers.backlog import Band
 from workers.card_jobs import KINDS, tell
 from workers.cards import update_card
 from workers.context import Context, current
+from workers.drain import details_of, queue_message
 from workers.posting import Subject, post_once
 
 # Most particular first: a duplicate is also a refusal.
@@ -187,27 +190,47 @@ def _reply_failed(ctx: Context, key: str, mention_id: str, user: str, text: str,
     return outcome
 
 
-# -- escalate: a case in the support channel, posted exactly once ----------------------------------------------
+# -- escalate: a case in the support channel, posted exactly once by that channel's drain ----------------------
+CASES = "case"  # outbox members ``case:<mention id>``, first in the support channel's outbox
+
+
 def escalate(key: str, mention_id: str, user: str) -> dict[str, Any]:
+    """Queue the mention's case; the support channel's drain posts it (``post_case``) and shows it on the card."""
     ctx = current()
+    if ActionLedger(ctx.redis).begin(key).previous == DONE:
+        _refresh(ctx, CardKind.MENTION, mention_id)
+        return {"result": "ok"}
+    _mention(ctx, mention_id)  # a mention that is not stored has no case to open
+    queue_message(ctx, ctx.settings.support_channel, member(CASES, mention_id), Band.CASE,
+                  {"key": key, "user": user})
+    return {"queued": mention_id}
+
+
+def post_case(ctx: Context, channel: str, mention_id: str) -> dict[str, Any]:
+    """Post the case (the drain of ``channel``, the support channel, calls this), then record the escalation
+    with a link to the case and show it on the card, for the whole team to see."""
+    asked = details_of(ctx, member(CASES, mention_id))
+    key, user = asked["key"], asked["user"]
+    mention = _mention(ctx, mention_id)
     ledger = ActionLedger(ctx.redis)
-    if ledger.begin(key).previous != DONE:
-        mention = _mention(ctx, mention_id)
+
+    def compose() -> dict[str, Any]:
         card = ctx.mentions.card(mention_id)
-        support = ctx.settings.support_channel
         card_link = ctx.slack.permalink(card.channel, card.ts)
-        case_ts = post_once(
-            ctx, Subject(CASE_EVENT, "tweet_id", mention_id), support,
-            lambda: {"text": case_text(mention), "blocks": case_message(mention, user, card_link)},
-            posted=lambda: ledger.posted(key), record=lambda pipe, ts: ActionLedger(pipe).note_posted(key, ts)).ts
-        case_link = ctx.slack.permalink(support, case_ts)
+        return {"text": case_text(mention), "blocks": case_message(mention, user, card_link)}
+
+    case_ts = post_once(ctx, Subject(CASE_EVENT, "tweet_id", mention_id), channel, compose, exclusive=True,
+                        posted=lambda: ledger.posted(key),
+                        record=lambda pipe, ts: ActionLedger(pipe).note_posted(key, ts)).ts
+    if not ledger.done(key):  # a drain that died after posting the case records the escalation now
+        case_link = ctx.slack.permalink(channel, case_ts)
         now = ctx.clock()
         with ctx.redis.pipeline() as pipe:
             CardStore(pipe).set_escalated(mention_id, Escalation(user, now, case_link))
             EventLog(pipe).record(Event(EventKind.ESCALATE, at=now, mention_id=mention_id, user=user,
-                                        data={"case_channel": support, "case_ts": case_ts,
+                                        data={"case_channel": channel, "case_ts": case_ts,
                                               "case_permalink": case_link}))
             ActionLedger(pipe).finish(key, {"result": "ok", "case_ts": case_ts})
             pipe.execute()
-    _refresh(ctx, CardKind.MENTION, mention_id)
-    return {"result": "ok"}
+    jobs.update_card(ctx.redis, CardKind.MENTION, mention_id)  # rendered by the updaters, not on this drain's time
+    return {"case": case_ts}

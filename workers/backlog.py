@@ -1,8 +1,10 @@
 """What a channel posts first, and what it folds into a digest when it cannot post everything in time. Pure.
 
-Bands, most urgent first: a card someone asked for (from a digest line), complaints, questions, posts in
-another language (nobody knows yet what they say), the digests themselves (one message standing for many),
-praise, notable followers, then the rest. Within a band, oldest first.
+Bands, most urgent first: a case (an escalation in the support channel: what the support team acts on), a
+card someone asked for (from a digest line), an SLA nudge (an item already past its SLA, in its card's thread),
+complaints, questions, posts in another language (nobody knows yet what they say), the digests themselves (one
+message standing for many), praise, notable followers and the follower digest, then the rest. Within a band,
+oldest first.
 """
 
 from __future__ import annotations
@@ -11,14 +13,16 @@ from enum import IntEnum
 
 
 class Band(IntEnum):
-    REQUESTED = 0
-    COMPLAINT = 1
-    QUESTION = 2
-    OTHER_LANGUAGE = 3
-    DIGEST = 4
-    PRAISE = 5
-    FOLLOWER = 6
-    REST = 7
+    CASE = 0  # an escalation's case in the support channel, opened by a button press or by the SLA
+    REQUESTED = 1
+    NUDGE = 2  # the SLA's nudge in a card's thread, and its note there that it escalated
+    COMPLAINT = 3
+    QUESTION = 4
+    OTHER_LANGUAGE = 5
+    DIGEST = 6
+    PRAISE = 7
+    FOLLOWER = 8  # notable followers' cards, and the digest of a period's new followers
+    REST = 9
 
 
 # Bands whose mentions may be folded into a digest under pressure: never what needs an answer.

@@ -10,6 +10,11 @@ takeover posts nothing twice.
 
 When more is waiting than Slack can post within ``BIRDHOUSE_DIGEST_AFTER`` seconds, the least urgent mentions
 are folded into digest messages (``workers.backlog.to_fold``).
+
+What the drain posts is every Birdhouse message to a channel: cards and mention digests (posted here), and the
+cases, SLA posts and follower digests whose posters the composition root (``workers.runner.POSTERS``) hands in,
+so the drain needs no module that decides them. Each poster runs under the channel's lease and posts with
+``post_once(..., exclusive=True)``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -41,6 +47,9 @@ BACKOFF_SECONDS = 2.0  # after Slack did not answer, before trying the message a
 UNANSWERED_IN_A_ROW = 3  # then the channel's drain ends, and the next round begins it again
 DIGEST_EVENT = "birdhouse_digest"
 
+# Posts one outbox member (context, channel, subject id), exactly once, under the channel's lease.
+Poster = Callable[[Context, str, str], dict[str, Any]]
+
 
 def queue_cards(ctx: Context, cards: CardType, subject_ids: list[str]) -> int:
     """Hand cards to their channel's outbox (a card already waiting keeps its place); the number handed."""
@@ -53,6 +62,24 @@ def queue_cards(ctx: Context, cards: CardType, subject_ids: list[str]) -> int:
 def request_card(ctx: Context, channel: str, mention_id: str) -> None:
     """A card asked for from a digest line: first in its channel's outbox."""
     Outbox(ctx.redis).add(channel, {member(CardKind.MENTION, mention_id): (Band.REQUESTED, ctx.clock())})
+
+
+def queue_message(ctx: Context, channel: str, name: str, band: Band, details: dict[str, Any] | None = None) -> None:
+    """Hand a message that is not a card (``name``, a member) to its channel's outbox at ``band``, with what its
+    poster needs beyond the store (read back with ``details_of``)."""
+    outbox, place = Outbox(ctx.redis), (band, ctx.clock())
+    if details is None:
+        outbox.add(channel, {name: place})
+    else:
+        outbox.add_with_details(channel, name, place, details)
+
+
+def details_of(ctx: Context, name: str) -> dict[str, Any]:
+    """What ``queue_message`` kept for the member ``name``."""
+    kept = Outbox(ctx.redis).details(name)
+    if kept is None:
+        raise LookupError(f"{name} was queued without its details; nothing to post")
+    return kept
 
 
 class HeldLease:
@@ -91,7 +118,7 @@ class HeldLease:
                 pass  # it expires by itself
 
 
-def drain_channel(ctx: Context, channel: str, kinds: dict[CardKind, CardType],
+def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
                   stop: threading.Event | None = None) -> int:
     """Post the channel's outbox until it is empty (or ``stop``), if its lease is free; the messages posted."""
     outbox = Outbox(ctx.redis)
@@ -109,7 +136,7 @@ def drain_channel(ctx: Context, channel: str, kinds: dict[CardKind, CardType],
                 break
             name, _band = head
             try:
-                post_member(ctx, channel, name, kinds)
+                post_member(ctx, channel, name, posters)
             except SlackUnavailable as exc:  # maybe posted: it stays, and post_once checks before posting again
                 log.warning("Slack did not answer posting %s in %s: %s", name, channel, exc.error)
                 unanswered += 1
@@ -129,11 +156,17 @@ def drain_channel(ctx: Context, channel: str, kinds: dict[CardKind, CardType],
     return posted
 
 
-def post_member(ctx: Context, channel: str, name: str, kinds: dict[CardKind, CardType]) -> dict[str, Any]:
+def post_member(ctx: Context, channel: str, name: str, posters: dict[str, Poster]) -> dict[str, Any]:
     kind, subject_id = parse_member(name)
-    if kind == "digest":
-        return post_digest(ctx, channel, subject_id)
-    return post_card(ctx, kinds[CardKind(kind)], subject_id)
+    return posters[kind](ctx, channel, subject_id)
+
+
+def drain_posters(kinds: dict[CardKind, CardType]) -> dict[str, Poster]:
+    """The posters of what the drain itself makes: each kind of card, and mention digests."""
+    def card_poster(cards: CardType) -> Poster:
+        return lambda ctx, channel, subject_id: post_card(ctx, cards, subject_id)
+
+    return {**{str(kind): card_poster(cards) for kind, cards in kinds.items()}, "digest": post_digest}
 
 
 # -- digests -----------------------------------------------------------------------------------------------
@@ -169,19 +202,19 @@ def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:
 
 
 # -- the loop in every worker process ----------------------------------------------------------------------
-def drain_all(ctx: Context, kinds: dict[CardKind, CardType], stop: threading.Event | None = None) -> int:
+def drain_all(ctx: Context, posters: dict[str, Poster], stop: threading.Event | None = None) -> int:
     """One round over every channel with something waiting; the messages posted."""
     outbox = Outbox(ctx.redis)
-    return sum(drain_channel(ctx, channel, kinds, stop) for channel in outbox.channels() if outbox.waiting(channel))
+    return sum(drain_channel(ctx, channel, posters, stop) for channel in outbox.channels() if outbox.waiting(channel))
 
 
 class Drainer:
     """Beside every RQ worker: a thread per channel with something waiting, so one channel's long backlog at
     Slack's pace never holds up another's cards (each thread posts only if it wins the channel's lease)."""
 
-    def __init__(self, ctx: Context, kinds: dict[CardKind, CardType]) -> None:
+    def __init__(self, ctx: Context, posters: dict[str, Poster]) -> None:
         self.ctx = ctx
-        self.kinds = kinds
+        self.posters = posters
 
     def run(self, stop: threading.Event) -> None:
         draining: dict[str, threading.Thread] = {}
@@ -201,7 +234,7 @@ class Drainer:
 
     def _drain(self, channel: str, stop: threading.Event) -> None:
         try:
-            drain_channel(self.ctx, channel, self.kinds, stop)
+            drain_channel(self.ctx, channel, self.posters, stop)
         except redis.RedisError:
             log.warning("Redis is away; draining %s again when it is back", channel)
         except Exception:

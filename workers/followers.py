@@ -18,9 +18,12 @@ from birdhouse.defaults import DAY
 from birdhouse.models import Author, CardKind, Follower
 from birdhouse.store.events import EventKind
 from birdhouse.store.followers import FollowerStore
+from birdhouse.store.outbox import member
 from slackbot.views import digest as digest_view
+from workers.backlog import Band
 from workers.card_jobs import requeue_unposted
 from workers.context import Context, current
+from workers.drain import queue_message
 from workers.notability import NOTABLE, Thresholds, assess, explanation
 from workers.polling import run_poll
 from workers.posting import Subject, post_once
@@ -115,36 +118,45 @@ def announce(ctx: Context, store: FollowerStore, users: list[dict[str, Any]], no
 
 
 # -- the digest --------------------------------------------------------------------------------------
+DIGESTS = "followers"  # outbox members ``followers:<period>``, in the followers channel's outbox
+
+
 def post_digests() -> dict[str, Any]:
-    """Post the digest of every finished period not posted yet, then sleep until the current one ends."""
+    """Queue the digest of every finished period not posted yet (its drain posts it: ``post_digest``), then
+    sleep until the current one ends."""
     ctx = current()
     store = FollowerStore(ctx.redis)
     period_seconds = ctx.settings.digest_period
     current_period = int(ctx.clock() // period_seconds)
-    posted = []
+    queued = []
     try:
         for period in store.pending_periods():
-            if period < current_period and post_digest(ctx, store, period, period_seconds):
-                posted.append(period)
+            if period >= current_period:
+                continue
+            if store.tally(period).new == 0:
+                store.digest_posted(period)  # nobody new came: no message
+                continue
+            # In the notable followers' band: the digest tells of everyone else who came.
+            queue_message(ctx, ctx.settings.followers_channel, member(DIGESTS, str(period)), Band.FOLLOWER)
+            queued.append(period)
     finally:
         next_start = (current_period + 1) * period_seconds
         reschedule(ctx.redis, DIGEST.name, next_start - ctx.clock() + 1.0, ctx.clock)
-    return {"posted": posted}
+    return {"queued": queued}
 
 
-def post_digest(ctx: Context, store: FollowerStore, period: int, period_seconds: float) -> bool:
-    """One message for ``period``, exactly once; nothing when nobody new came. True when posted."""
-    tally = store.tally(period)
-    if tally.new == 0:
-        store.digest_posted(period)
-        return False
+def post_digest(ctx: Context, channel: str, subject_id: str) -> dict[str, Any]:
+    """One message for the period ``subject_id``, exactly once: the drain of ``channel`` calls this."""
+    store = FollowerStore(ctx.redis)
+    period, period_seconds = int(subject_id), ctx.settings.digest_period
 
     def compose() -> dict[str, Any]:
+        tally = store.tally(period)
         text, blocks = digest_view.digest(tally.new, tally.notable, tally.ordinary, tally.likely_bot,
                                           store.top(period), period * period_seconds, (period + 1) * period_seconds)
         return {"text": text, "blocks": blocks}
 
-    posted = post_once(ctx, Subject(DIGEST_EVENT, "period", str(period)), ctx.settings.followers_channel, compose,
+    posted = post_once(ctx, Subject(DIGEST_EVENT, "period", subject_id), channel, compose, exclusive=True,
                        posted=lambda: period not in store.pending_periods(),
                        record=lambda pipe, ts: FollowerStore(pipe).digest_posted(period))
-    return not posted.already
+    return {"digest": posted.ts, "period": period, "already": posted.already}

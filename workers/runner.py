@@ -18,9 +18,10 @@ from rq import Queue, SimpleWorker, Worker
 from rq.worker.base import BaseWorker
 
 from birdhouse.jobs import LISTEN_ORDER
+from workers import actions, followers, sla
 from workers.card_jobs import KINDS
 from workers.context import Context, install
-from workers.drain import Drainer, drain_all
+from workers.drain import Drainer, Poster, drain_all, drain_posters
 from workers.updater import Updater, render_requested
 from workers.periodic import PERIODIC
 from workers.scheduler import Scheduler
@@ -29,6 +30,11 @@ from workers.triage import preload as preload_triage
 from workers.webhooks import register_webhook
 
 log = logging.getLogger(__name__)
+
+# Every kind of message the drains post, by the kind of its outbox member: the one way a new
+# message reaches a channel.
+POSTERS: dict[str, Poster] = {**drain_posters(KINDS), actions.CASES: actions.post_case, sla.SLA_POSTS: sla.post,
+                              followers.DIGESTS: followers.post_digest}
 
 
 def queues(ctx: Context) -> list[Queue]:
@@ -50,7 +56,7 @@ def run_worker(ctx: Context, *, burst: bool = False, with_scheduler: bool = True
         threading.Thread(target=scheduler.run, args=(stop,), name="birdhouse-scheduler", daemon=True).start()
         start_ingest(ctx, stop)
     if not burst:
-        threading.Thread(target=Drainer(ctx, KINDS).run, args=(stop,), name="birdhouse-drainer", daemon=True).start()
+        threading.Thread(target=Drainer(ctx, POSTERS).run, args=(stop,), name="birdhouse-drainer", daemon=True).start()
         Updater(ctx, KINDS).run(stop)
     worker_class = StoppableWorker if forking else StoppableSimpleWorker
     try:
@@ -128,7 +134,7 @@ def work_and_drain(ctx: Context, worker_class: type[BaseWorker]) -> bool:
     while True:
         jobs_ran = worker_class(queues(ctx), connection=ctx.redis).work(burst=True, with_scheduler=True,
                                                                        logging_level="WARNING")
-        posted = drain_all(ctx, KINDS)
+        posted = drain_all(ctx, POSTERS)
         rendered = render_requested(ctx, KINDS, wait=0)
         worked = worked or jobs_ran or bool(posted or rendered)
         if not posted and not rendered and not any(len(queue) for queue in queues(ctx)):

@@ -1,5 +1,7 @@
 """SLA nudges: a question or complaint left without an answer gets a nudge in its card's thread, and later a
-case in the support channel. Each threshold posts exactly once per item (``workers.posting``), however many
+case in the support channel (with a note in the card's thread that says so). The check only decides and queues
+each post in its channel's outbox (``workers.drain``): a case first of all, a nudge right after a card someone
+asked for. The channel's drain posts it, exactly once per item and threshold (``workers.posting``), however many
 workers check and whatever dies mid-post.
 
 The SLA clock is the one the stats use (``Item.sla_waited``): from the post until a reply, Done or Dismiss,
@@ -9,31 +11,34 @@ hand is not escalated again.
 
 from __future__ import annotations
 
-import logging
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 import redis
 
 from birdhouse import jobs
 from birdhouse.dashboard import open_items, permalinks, sla_clock
-from birdhouse.errors import SlackError
 from birdhouse.settings import Settings
 from birdhouse.stats import Item
 from birdhouse.store import CardRef, Event, EventLog, Lease
 from birdhouse.store.events import EventKind
+from birdhouse.store.outbox import member
 from birdhouse.store.posts import SlaPosts
 from slackbot.views import mrkdwn
 from slackbot.views.stats import duration
+from workers.backlog import Band
 from workers.context import Context, current
-from workers.posting import Posted, PostBusy, Subject, post_once
+from workers.drain import details_of, queue_message
+from workers.posting import Posted, Subject, post_once
 from workers.scheduler import Periodic, reschedule
-
-log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 60.0
 CHECK = Periodic("sla", jobs.Job.CHECK_SLA, interval=lambda settings: CHECK_SECONDS)
 NUDGE, ESCALATE = "nudge", "escalate"
+NOTE = "note"  # after the case, in the card's thread: where it went (a courtesy, not tried again if refused)
+SLA_POSTS = "sla"  # outbox members ``sla:<mention id>:<threshold or NOTE>``
+# A case is what the support team acts on; a nudge and the note are about an item already past its SLA.
+BANDS = {NUDGE: Band.NUDGE, ESCALATE: Band.CASE, NOTE: Band.NUDGE}
 SLA_EVENT_TYPE = "birdhouse_sla"  # message metadata, to find a post again after an interrupted attempt
 
 
@@ -86,55 +91,78 @@ def check() -> dict[str, Any]:
 
 
 def check_open_items(ctx: Context) -> dict[str, Any]:
+    """Queue each post an open item's SLA calls for and that is not in Slack yet: a nudge in its card's
+    channel, a case in the support channel. Their drains post them (``post``); one queued already keeps its
+    place, and what it says is brought up to date."""
     now = ctx.clock()
     elapsed = sla_clock(ctx.settings)
-    sent: dict[str, list[str]] = {NUDGE: [], ESCALATE: []}
+    posts = SlaPosts(ctx.redis)
+    queued: dict[str, list[str]] = {NUDGE: [], ESCALATE: []}
     for item, card in open_items(ctx.redis, now):
         waited = item.sla_waited(now, elapsed)
         for threshold in due(item, waited, ctx.settings):
-            post = nudge if threshold == NUDGE else escalate
-            try:
-                posted = post(ctx, item, card, waited)
-            except PostBusy:  # another worker is posting it right now
+            if posts.posted(item.mention_id, threshold):
                 continue
-            except SlackError as exc:
-                log.warning("SLA %s for %s failed, trying again next check: %s", threshold, item.mention_id,
-                            exc.error)
-                continue
-            if not posted.already:
-                sent[threshold].append(item.mention_id)
-    return {"nudged": sent[NUDGE], "escalated": sent[ESCALATE]}
+            queue_post(ctx, card.channel if threshold == NUDGE else ctx.settings.support_channel, item, threshold,
+                       waited)
+            queued[threshold].append(item.mention_id)
+    return {"nudges": queued[NUDGE], "cases": queued[ESCALATE]}
 
 
-def _post_once(ctx: Context, item: Item, threshold: str, channel: str, text: str, event: Event,
+def queue_post(ctx: Context, channel: str, item: Item, threshold: str, waited: float) -> None:
+    """Queue the item's post for ``threshold`` in ``channel``'s outbox, with what it says (``post`` posts it)."""
+    queue_message(ctx, channel, member(SLA_POSTS, f"{item.mention_id}:{threshold}"), BANDS[threshold],
+                  {"item": asdict(item), "waited": waited})
+
+
+def post(ctx: Context, channel: str, subject_id: str) -> dict[str, Any]:
+    """Post an SLA message the check queued (``sla:<mention id>:<threshold>``): the drain of ``channel`` calls this."""
+    mention_id, threshold = subject_id.split(":")
+    asked = details_of(ctx, member(SLA_POSTS, subject_id))
+    item, waited = Item(**asked["item"]), asked["waited"]
+    card = ctx.mentions.card(mention_id)
+    if card is None:
+        raise LookupError(f"mention {mention_id} has no card for its SLA {threshold}")
+    posted = POSTS[threshold](ctx, channel, item, card, waited)
+    return {"sla": threshold, "ts": posted.ts, "already": posted.already}
+
+
+def _post_once(ctx: Context, item: Item, threshold: str, channel: str, text: str, event: Event | None = None,
                thread_ts: str | None = None) -> Posted:
-    """Post ``text`` for this item and threshold exactly once (``workers.posting``), recording ``event``."""
+    """Post ``text`` for this item and threshold exactly once (``workers.posting``; the caller is the drain
+    holding ``channel``'s lease), recording ``event``."""
     def record(pipe: redis.client.Pipeline, ts: str) -> None:
         SlaPosts(pipe).record(item.mention_id, threshold, ts)
-        EventLog(pipe).record(replace(event, data={**event.data, "ts": ts}))
+        if event is not None:
+            EventLog(pipe).record(replace(event, data={**event.data, "ts": ts}))
 
     return post_once(ctx, Subject(SLA_EVENT_TYPE, "sla", f"{item.mention_id}:{threshold}"), channel,
                      lambda: {"text": text}, posted=lambda: SlaPosts(ctx.redis).posted(item.mention_id, threshold),
-                     record=record, thread_ts=thread_ts)
+                     record=record, thread_ts=thread_ts, exclusive=True)
 
 
-def nudge(ctx: Context, item: Item, card: CardRef, waited: float) -> Posted:
-    return _post_once(ctx, item, NUDGE, card.channel, nudge_text(item, waited, ctx.settings),
+def nudge(ctx: Context, channel: str, item: Item, card: CardRef, waited: float) -> Posted:
+    return _post_once(ctx, item, NUDGE, channel, nudge_text(item, waited, ctx.settings),
                       Event(EventKind.SLA_NUDGE, at=ctx.clock(), mention_id=item.mention_id, data={"waited": waited}),
                       thread_ts=card.ts)
 
 
-def escalate(ctx: Context, item: Item, card: CardRef, waited: float) -> Posted:
+def escalate(ctx: Context, channel: str, item: Item, card: CardRef, waited: float) -> Posted:
+    """The case in the support channel; then the note in the card's thread that says where it went, queued in
+    the card's channel."""
     mention = ctx.mentions.get(item.mention_id)
     author, url = (mention.author.username, mention.url) if mention else ("unknown", "https://x.com")
     [card_link] = permalinks(ctx.redis, ctx.slack, [card])
-    support = ctx.settings.support_channel
-    posted = _post_once(ctx, item, ESCALATE, support, case_text(item, waited, author, url, card_link),
+    posted = _post_once(ctx, item, ESCALATE, channel, case_text(item, waited, author, url, card_link),
                         Event(EventKind.SLA_ESCALATE, at=ctx.clock(), mention_id=item.mention_id,
-                              data={"waited": waited, "case_channel": support}))
-    if not posted.already:
-        try:
-            ctx.slack.post_message(card.channel, thread_ts=card.ts, text=escalated_note(waited, support))
-        except SlackError as exc:  # the case is open, which is what matters; the note is a courtesy
-            log.warning("SLA escalation note on card %s failed: %s", card.ts, exc.error)
+                              data={"waited": waited, "case_channel": channel}))
+    queue_post(ctx, card.channel, item, NOTE, waited)
     return posted
+
+
+def note(ctx: Context, channel: str, item: Item, card: CardRef, waited: float) -> Posted:
+    return _post_once(ctx, item, NOTE, channel, escalated_note(waited, ctx.settings.support_channel),
+                      thread_ts=card.ts)
+
+
+POSTS = {NUDGE: nudge, ESCALATE: escalate, NOTE: note}

@@ -72,6 +72,10 @@ class ActionLedger(Store):
         """Works on a pipeline too, so the outcome lands together with what it changed."""
         self.connection.hset(self._key(action_key), mapping={"state": DONE, "outcome": json.dumps(outcome)})
 
+    def done(self, action_key: str) -> bool:
+        raw = self.connection.hget(self._key(action_key), "state")
+        return raw is not None and raw.decode() == DONE
+
     def note_posted(self, action_key: str, ts: str) -> None:
         """The Slack message this action posted (an escalation's case), so a retry does not post it again."""
         self.connection.hset(self._key(action_key), "posted", ts)

@@ -1,17 +1,24 @@
 """What waits to be posted in each Slack channel, most urgent first: one sorted set per channel.
 
-A member is ``kind:subject`` (a card, or ``digest:<id>``); its score is its band times ``BAND_WIDTH`` plus the
-milliseconds of its arrival, so the lowest score is the most urgent band's oldest message. A member leaves only
-once its message is recorded as posted: a drain that dies mid-post leaves it for the next one.
+A member is ``kind:subject`` (a card, ``digest:<id>``, ``case:<mention id>``, ``sla:<mention id>:<threshold>``,
+``followers:<period>``); its score is its band times ``BAND_WIDTH`` plus the milliseconds of its arrival, so the
+lowest score is the most urgent band's oldest message. A member leaves only once its message is recorded as
+posted: a drain that dies mid-post leaves it for the next one.
 
 A digest folds some members into one message. Folding is one transaction: the folded members leave the outbox,
 the digest (its lines) enters it, and each folded mention is marked as a line of that digest, so every mention is
 at every moment either waiting, or a card, or a line of one digest.
+
+A message whose subject's store does not hold all it needs (who escalated, how long an item had waited) is
+queued with its details, written in the same transaction as the member.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
+
+import redis
 
 from birdhouse.defaults import REMEMBER_SECONDS
 from birdhouse.store.base import Store
@@ -39,6 +46,17 @@ def member(kind: str, subject_id: str) -> str:
     return f"{kind}:{subject_id}"
 
 
+def _score(band: int, at: float) -> int:
+    return band * BAND_WIDTH + int(at * 1000)
+
+
+def _announce(pipe: redis.client.Pipeline, channel: str) -> None:
+    """After queueing in ``channel``: it is listed, and an idle drainer is woken."""
+    pipe.sadd(CHANNELS, channel)
+    pipe.lpush(WAKE, channel)
+    pipe.ltrim(WAKE, 0, 0)
+
+
 def _with_band(raw: bytes, score: float) -> tuple[str, int]:
     return raw.decode(), int(score // BAND_WIDTH)
 
@@ -53,27 +71,42 @@ class Outbox(Store):
     def _key(channel: str) -> str:
         return f"bh:outbox:{channel}"
 
+    @staticmethod
+    def _details_key(name: str) -> str:
+        return f"bh:outbox:details:{name}"
+
     def add(self, channel: str, entries: dict[str, tuple[int, float]], *, waiting_in: str | None = None) -> None:
         """Queue each member (``member -> (band, arrived at)``) unless it is queued already: a member keeps
         its place, however often it is handed back. With ``waiting_in`` (a set of subject ids), only the
         members whose subject is still in it."""
         if not entries:
             return
-        scores = {name: band * BAND_WIDTH + int(at * 1000) for name, (band, at) in entries.items()}
+        scores = {name: _score(band, at) for name, (band, at) in entries.items()}
         with self.connection.pipeline(transaction=False) as pipe:
-            pipe.sadd(CHANNELS, channel)
             if waiting_in is None:
                 pipe.zadd(self._key(channel), scores, nx=True)
             else:
                 flat = [part for name, score in scores.items() for part in (name, score, parse_member(name)[1])]
                 pipe.eval(_ADD_WAITING, 2, self._key(channel), waiting_in, *flat)
-            pipe.lpush(WAKE, channel)
-            pipe.ltrim(WAKE, 0, 0)
+            _announce(pipe, channel)
             pipe.execute()
 
     def wait_for_more(self, seconds: float) -> None:
         """Block until something is queued (in any channel), or for ``seconds``."""
         self.connection.blpop([WAKE], timeout=seconds)
+
+    def add_with_details(self, channel: str, name: str, place: tuple[int, float], details: dict[str, Any]) -> None:
+        """Queue one member (unless it is queued already: it keeps its place) with what its message needs (the
+        latest details win; they outlive the post by a while, so a member queued again late still finds them)."""
+        with self.connection.pipeline() as pipe:
+            pipe.set(self._details_key(name), json.dumps(details), ex=REMEMBER_SECONDS)
+            pipe.zadd(self._key(channel), {name: _score(*place)}, nx=True)
+            _announce(pipe, channel)
+            pipe.execute()
+
+    def details(self, name: str) -> dict[str, Any] | None:
+        raw = self.connection.get(self._details_key(name))
+        return json.loads(raw) if raw else None
 
     def channels(self) -> list[str]:
         return sorted(raw.decode() for raw in self.connection.smembers(CHANNELS))
@@ -133,5 +166,5 @@ class Digests(Store):
             for mention_id in mention_ids:
                 pipe.set(self._line_key(mention_id), digest_id, ex=REMEMBER_SECONDS)
             pipe.srem(unposted_key, *mention_ids)  # a line of a digest is not handed back as a card
-            pipe.zadd(outbox_key, {member("digest", digest_id): band * BAND_WIDTH + int(at * 1000)})
+            pipe.zadd(outbox_key, {member("digest", digest_id): _score(band, at)})
             pipe.execute()

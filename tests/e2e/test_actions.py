@@ -16,7 +16,10 @@ from birdhouse.store import EventLog
 from birdhouse.store.actions import ActionLedger, action_key
 from emulators.http import Fault
 from tests.conftest import ALICE, BOB, MALLORY, MENTIONS, SUPPORT, Stack
-from tests.helpers import buttons, card_for, click, current, eventually, events, notes_to, section
+from tests.helpers import (buttons, card_for, click, current, drained_by_two_workers_at_once, eventually, events,
+                           notes_to, section)
+from workers.actions import escalate
+from workers.mentions import fetch_new_mentions
 
 
 # -- helpers ---------------------------------------------------------------------------------------------
@@ -248,6 +251,41 @@ def test_escalate_posts_one_case_to_support_and_links_it_from_the_card(stack: St
     assert "mention.escalate" not in buttons(current(stack, card))
     [event] = events(stack, "escalate")
     assert event.user == ALICE and event.data["case_ts"] == case["ts"]
+
+
+def test_a_case_goes_out_before_the_cards_already_waiting_in_its_channel(stack: Stack):
+    stack.ctx.settings = dataclasses.replace(stack.ctx.settings, support_channel=MENTIONS)  # one channel for both
+    card, post = card_for(stack, "@acme your charger caught fire in my kitchen")
+    fan = stack.x.add_user("erin", name="Erin", followers_count=80)
+    waiting = [stack.x.post(fan["id"], f"@acme do you ship parcel {n} to Norway?")["id"] for n in range(8)]
+    fetch_new_mentions(stack.ctx)  # the poll queues their cards, and no drain has run yet
+    posted: list[dict] = []
+    stack.slack.on_message(lambda event, channel, message: posted.append(message)
+                           if event == "posted" and channel == MENTIONS else None)
+
+    click(stack, ALICE, card, "mention.escalate")
+    stack.work()
+
+    first, *cards = [message["metadata"]["event_payload"] for message in posted]
+    assert first == {"tweet_id": post["id"]} and posted[0]["metadata"]["event_type"] == "birdhouse_case"
+    assert sorted(card["tweet_id"] for card in cards) == sorted(waiting)
+    status = section(current(stack, card), "status")
+    assert "Escalated by <@U0ALICE>" in status and posted[0]["ts"].replace(".", "") in status
+
+
+def test_an_escalation_run_twice_and_drained_by_two_workers_at_once_posts_one_case(stack: Stack):
+    card, post = card_for(stack, "@acme your charger caught fire in my kitchen")
+    key = action_key("escalate", post["id"])
+    for _ in range(2):  # the job, and RQ's retry of it after a crash
+        escalate(key, post["id"], ALICE)
+
+    drained_by_two_workers_at_once(stack)
+    stack.work()  # the card's re-render
+
+    [case] = stack.slack.messages(SUPPORT)
+    [event] = events(stack, "escalate")
+    assert event.data["case_ts"] == case["ts"]
+    assert "Escalated by <@U0ALICE>" in section(current(stack, card), "status")
 
 
 # -- who may act ---------------------------------------------------------------------------------------

@@ -16,11 +16,14 @@ from birdhouse import jobs
 from birdhouse.settings import Settings
 from birdhouse.store import EventLog
 from birdhouse.store.events import EventKind
+from birdhouse.store.outbox import Outbox
 from emulators.http import Serving
 from emulators.slack import SlackEmulator
 from emulators.x import XEmulator
 from tests.conftest import ALICE, BOB, FOLLOWERS, MALLORY, MENTIONS, Stack, emulated_environment
-from tests.helpers import FakeClock, buttons, eventually, streaming, worked_until
+from tests.helpers import FakeClock, buttons, drained_by_two_workers_at_once, eventually, streaming, worked_until
+from workers.backlog import Band
+from workers.followers import post_digests
 from workers.scheduler import next_due
 
 FOLLOWERS_PATH = "/2/users/{}/followers"
@@ -222,6 +225,23 @@ def test_a_quiet_period_posts_no_digest(build):
     stack.ctx.clock.now += 3 * HOUR
     digest(stack)
     assert stack.slack.messages(FOLLOWERS) == []
+
+
+def test_the_digest_waits_in_the_followers_channel_and_is_posted_once_however_often_it_is_queued(build):
+    stack = build()
+    seeded(stack, existing=3)
+    follow(stack, ordinary(stack, "sam"), ordinary(stack, "kim"))
+    poll(stack)
+    stack.ctx.clock.now += HOUR
+    period = int(stack.ctx.clock() // stack.ctx.settings.digest_period) - 1
+
+    assert [post_digests()["queued"] for _ in range(2)] == [[period], [period]]  # two digest jobs, no drain yet
+    assert Outbox(stack.redis).head(FOLLOWERS, 10) == [(f"followers:{period}", Band.FOLLOWER)]
+    drained_by_two_workers_at_once(stack)
+
+    [message] = digests(stack)
+    assert "*2 new followers*" in block(message, "counts")["text"]["text"]
+    assert post_digests()["queued"] == []  # posted: the next digest job has nothing left to queue
 
 
 # -- buttons -----------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
-"""SLA nudges on a controllable clock: the scheduler enqueues the check, a real RQ worker runs it, and the
-nudge and escalation land in the Slack emulator once each."""
+"""SLA nudges on a controllable clock: the scheduler enqueues the check, a real RQ worker runs it and queues what
+is due in its channel's outbox, the channel's drain posts it, and the nudge and escalation land in the Slack
+emulator once each."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -12,7 +12,8 @@ from birdhouse.dashboard import window_stats
 from birdhouse.store import Event
 from birdhouse.store.events import EventKind
 from tests.conftest import ALICE, MENTIONS, SUPPORT, Stack
-from tests.helpers import FakeClock
+from tests.helpers import FakeClock, at_once, drained_by_two_workers_at_once, events
+from workers.mentions import fetch_new_mentions
 from workers.scheduler import Scheduler
 from workers.sla import CHECK, check_open_items
 
@@ -95,20 +96,45 @@ def test_business_hours_hold_the_clock_and_the_nudge_goes_to_whoever_claimed_it(
     assert nudge.startswith("<@U0ALICE> :hourglass_flowing_sand: This complaint has waited 30 min of business hours")
 
 
-def test_two_workers_checking_at_once_nudge_once(stack: Stack):
+def test_two_workers_checking_and_draining_at_once_post_each_sla_message_once(stack: Stack):
+    clock = FakeClock(THURSDAY_10)
+    [complaint] = post_mentions(stack, clock, "@acme my order never arrived and nobody answers. Where is it?")
+
+    def two_workers() -> None:
+        """Each checks, then drains the outboxes, at the same moment as the other."""
+        at_once(*[lambda: check_open_items(stack.ctx)] * 2)
+        drained_by_two_workers_at_once(stack)
+
+    clock.now = THURSDAY_10 + 31 * MINUTE
+    two_workers()
+    assert len(thread(stack, complaint)) == 1
+
+    clock.now = THURSDAY_10 + 121 * MINUTE
+    two_workers()
+    two_workers()  # the case's note, queued by the drain that posted the case, may still have been waiting
+    assert len(stack.slack.messages(SUPPORT)) == 1
+    assert thread(stack, complaint)[1].startswith(":sos: No reply after 2 h 01 min")
+    assert len(thread(stack, complaint)) == 2
+    assert [len(events(stack, kind)) for kind in (EventKind.SLA_NUDGE, EventKind.SLA_ESCALATE)] == [1, 1]
+
+
+def test_a_nudge_goes_out_before_the_cards_already_waiting_in_its_channel(stack: Stack):
     clock = FakeClock(THURSDAY_10)
     [complaint] = post_mentions(stack, clock, "@acme my order never arrived and nobody answers. Where is it?")
     clock.now = THURSDAY_10 + 31 * MINUTE
-    start = threading.Barrier(2)
+    fan = stack.x.add_user("erin", name="Erin", followers_count=80)
+    at = datetime.fromtimestamp(clock(), UTC)
+    praise = [stack.x.post(fan["id"], f"@acme the espresso blend number {n} is lovely", created_at=at)["id"]
+              for n in range(8)]
+    fetch_new_mentions(stack.ctx)  # the poll queues their cards, and no drain has run yet
+    posted: list[dict] = []
+    stack.slack.on_message(lambda event, channel, message: posted.append(message)
+                           if event == "posted" and channel == MENTIONS else None)
 
-    def worker() -> None:
-        start.wait()
-        check_open_items(stack.ctx)
+    check_open_items(stack.ctx)
+    stack.work()
 
-    workers = [threading.Thread(target=worker) for _ in range(2)]
-    for running in workers:
-        running.start()
-    for running in workers:
-        running.join()
-
+    first, *cards = [message["metadata"]["event_payload"] for message in posted]
+    assert first == {"sla": f"{complaint}:nudge"}
+    assert sorted(card["tweet_id"] for card in cards) == sorted(praise)
     assert len(thread(stack, complaint)) == 1

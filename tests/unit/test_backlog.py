@@ -21,8 +21,9 @@ def test_spam_in_another_language_is_still_the_rest():
     assert mention_band(_triage("spam", ranked=False)) == Band.REST
 
 
-def test_a_requested_card_goes_before_everything_and_digests_before_praise():
-    assert Band.REQUESTED < Band.COMPLAINT and Band.OTHER_LANGUAGE < Band.DIGEST < Band.PRAISE < Band.FOLLOWER
+def test_a_case_goes_before_everything_then_a_requested_card_then_a_nudge_and_digests_before_praise():
+    assert Band.CASE < Band.REQUESTED < Band.NUDGE < Band.COMPLAINT
+    assert Band.OTHER_LANGUAGE < Band.DIGEST < Band.PRAISE < Band.FOLLOWER < Band.REST
 
 
 def test_cards_in_time_is_the_burst_then_the_rate():
@@ -47,6 +48,12 @@ def test_the_least_urgent_foldable_mentions_beyond_what_fits_are_folded():
 def test_what_needs_an_answer_and_follower_cards_are_never_folded():
     backlog = [(f"mention:q{n}", Band.QUESTION) for n in range(50)] + [("follower:1", Band.FOLLOWER)]
     assert to_fold(backlog, fits=5) == []
+
+
+def test_cases_sla_posts_and_the_follower_digest_are_never_folded_even_in_a_foldable_band():
+    backlog = ([("case:1", Band.CASE), ("sla:2:nudge", Band.NUDGE), ("followers:7", Band.FOLLOWER)]
+               + [("sla:3:nudge", Band.REST), ("mention:4", Band.REST), ("mention:5", Band.REST)])
+    assert to_fold(backlog, fits=2) == [["mention:5", "mention:4"]]
 
 
 def test_a_long_backlog_folds_into_digests_of_at_most_digest_lines():
