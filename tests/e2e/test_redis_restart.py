@@ -148,7 +148,6 @@ def test_birdhouse_run_polls_posts_and_answers_after_a_redis_restart_in_the_same
     assert tweet_ids(stack) == [before["id"], after["id"]]  # each mention carded once
 
 
-
 def test_birdhouse_web_answers_in_time_while_redis_hangs_and_acts_once_it_answers_again(
         restartable: Stack, port: int, tmp_path: Path):
     stack = restartable
