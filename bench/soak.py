@@ -28,6 +28,9 @@ import time
 from pathlib import Path
 
 from _rig import Rig, percentile, posts_per_mention, proc_status_kib, process_tree
+from birdhouse.store.outbox import Outbox
+from birdhouse_cli.demo import MENTIONS
+from emulators.x.routes import MENTIONS_REACHABLE
 
 MINUTES = float(os.environ.get("SOAK_MINUTES", "10"))
 MENTIONS_PER_MINUTE = 1_000
@@ -55,7 +58,7 @@ TEXTS = {
 }
 AUTHORS = 40
 SAMPLE_EVERY = 1.0  # seconds between memory samples
-STALL_SECONDS = 60.0  # nothing newly accounted for this long: what is missing will not come
+SETTLE_SECONDS = 5.0  # after a poll, before what it read must be in the outbox
 GIVE_UP_SECONDS = max(300.0, 60 * MINUTES)  # after the last mention was posted, at the most
 
 
@@ -119,16 +122,23 @@ def post_steadily(rig: Rig, kinds: list[str], seconds: float) -> dict[str, tuple
     return posted
 
 
+def polled_between(rig: Rig, start: float, end: float) -> bool:
+    """Whether Birdhouse read X's mentions timeline between ``start`` and ``end`` (epoch seconds)."""
+    return any(start < request.at < end and request.path.endswith("/mentions") for request in rig.x.requests)
+
+
 def wait_for_everything(rig: Rig, ids: set[str]) -> None:
-    """Until every mention is a card or a digest line, nothing new came for STALL_SECONDS, or GIVE_UP_SECONDS."""
+    """Until every mention is a card or a digest line, or nothing more can come (the outbox empty since before a
+    poll of X that brought nothing into it), or GIVE_UP_SECONDS."""
     give_up = time.monotonic() + GIVE_UP_SECONDS
-    accounted, progress = 0, time.monotonic()
-    while time.monotonic() < min(give_up, progress + STALL_SECONDS):
-        now_accounted = len(ids & (rig.carded_at.keys() | rig.digested_at.keys()))
-        if now_accounted == len(ids):
+    outbox, empty_since = Outbox(rig.connection), None
+    while time.monotonic() < give_up and not ids <= rig.carded_at.keys() | rig.digested_at.keys():
+        if outbox.waiting(MENTIONS):
+            empty_since = None
+        elif empty_since is None:
+            empty_since = time.time()
+        elif polled_between(rig, empty_since + 1, time.time() - SETTLE_SECONDS):
             return
-        if now_accounted > accounted:
-            accounted, progress = now_accounted, time.monotonic()
         time.sleep(0.5)
 
 
@@ -172,7 +182,7 @@ def main() -> int:
     ids = set(posted)
     carded, digested = ids & rig.carded_at.keys(), ids & rig.digested_at.keys()
     missing = ids - carded - digested
-    messages = rig.slack.messages("C0MENTIONS")
+    messages = rig.slack.messages(MENTIONS)
     once = posts_per_mention(messages)
     digests = sum(((m.get("metadata") or {}).get("event_type")) == "birdhouse_digest" for m in messages)
     twice = sum(once[mention_id] > 1 for mention_id in ids)
@@ -180,6 +190,8 @@ def main() -> int:
     urgent_waits = [rig.carded_at[i] - posted[i][1] for i in urgent if i in rig.carded_at]
     last_urgent = max(urgent, key=lambda mention_id: posted[mention_id][1])
     mentions_requests = [request for request in x_requests if request.path.endswith("/mentions")]
+    polled_at = [request.at for request in mentions_requests]
+    longest_gap = max((b - a for a, b in zip(polled_at, polled_at[1:])), default=0.0)
 
     print(f"{total:,} mentions over {MINUTES:g} min ({total / (60 * MINUTES):.1f}/s), {urgent_count} urgent "
           f"(complaints and questions, {urgent_count / total:.0%}), {kinds.count('other language')} in other languages; "
@@ -210,6 +222,8 @@ def main() -> int:
     print(f"  429 answers           {sum(r.status == 429 for r in posts):8,}  (of {len(posts):,} chat.postMessage calls)")
     print(f"  X requests            {len(x_requests):8,}  ({len(mentions_requests)} to the mentions timeline, "
           f"{sum(r.status == 429 for r in mentions_requests)} answered 429)")
+    print(f"  longest poll gap      {longest_gap:8.1f} s  between two mentions requests (X's 800 newest cover "
+          f"{MENTIONS_REACHABLE / (total / (60 * MINUTES)):.0f} s of this traffic)")
     print(f"  X items read          {rig.x.items_read():8,}  ({rig.x.items_read() / total:.2f} per mention, "
           f"{rig.x.items_read('mentions'):,} from the mentions timeline)")
     print(f"  Redis peak memory     {redis_memory['used_memory_peak_human']:>8}  (used_memory_peak "
