@@ -110,14 +110,12 @@ class MemorySampler(threading.Thread):
 def post_steadily(rig: Rig, kinds: list[str], seconds: float) -> dict[str, tuple[str, float]]:
     """Post ``kinds`` evenly over ``seconds``; each post's id -> (its kind, when it was posted)."""
     authors = [rig.x.add_user(f"fan{n}", name=f"Fan {n}", followers_count=50 + 37 * n)["id"] for n in range(AUTHORS)]
-    templates = {kind: iter(range(10**9)) for kind in TEXTS}
     posted: dict[str, tuple[str, float]] = {}
     started = time.monotonic()
     for n, kind in enumerate(kinds):
         time.sleep(max(0.0, started + n * seconds / len(kinds) - time.monotonic()))
-        options = TEXTS[kind]
-        text = options[next(templates[kind]) % len(options)].format(n=n)
-        post = rig.x.post(authors[n % AUTHORS], text)
+        templates = TEXTS[kind]
+        post = rig.x.post(authors[n % AUTHORS], templates[n % len(templates)].format(n=n))
         posted[post["id"]] = (kind, time.monotonic())
     return posted
 
@@ -216,9 +214,12 @@ def main() -> int:
         print(f"  all accounted for        never  ({len(missing)} missing when the wait ended, {waited:.0f} s after "
               "the last mention)")
     else:
-        waits = [accounted_at(rig, i) - posted[i][1] for i in ids]
+        waits = {i: accounted_at(rig, i) - at for i, (_, at) in posted.items()}
         print(f"  all accounted for     {max(accounted_at(rig, i) for i in ids) - last_posted:8.1f} s  after the last "
-              f"mention was posted (each mention: p50 {statistics.median(waits):.1f} s, max {max(waits):.1f} s)")
+              f"mention was posted (each mention: p50 {statistics.median(waits.values()):.1f} s, "
+              f"p99 {percentile(list(waits.values()), 0.99):.1f} s, max {max(waits.values()):.1f} s)")
+        longest = {kind: max(wait for i, wait in waits.items() if posted[i][0] == kind) for kind in TEXTS}
+        print("  longest wait by kind  " + ", ".join(f"{kind} {wait:.0f} s" for kind, wait in longest.items()))
     print(f"  429 answers           {sum(r.status == 429 for r in posts):8,}  (of {len(posts):,} chat.postMessage calls)")
     print(f"  X requests            {len(x_requests):8,}  ({len(mentions_requests)} to the mentions timeline, "
           f"{sum(r.status == 429 for r in mentions_requests)} answered 429)")
