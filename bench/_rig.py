@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from birdhouse import jobs
@@ -19,6 +20,41 @@ from emulators.x import XEmulator
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def posts_per_mention(messages: list[dict]) -> Counter[str]:
+    """How many times each mention reached Slack in ``messages``: as a card (its metadata's tweet_id) or as a
+    line of a digest. Exactly once is 1 for every mention."""
+    once = Counter(((m.get("metadata") or {}).get("event_payload") or {}).get("tweet_id") for m in messages)
+    once.pop(None, None)
+    once.update(block["block_id"].removeprefix("line-") for m in messages for block in m.get("blocks") or []
+                if block.get("block_id", "").startswith("line-"))
+    return once
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its live descendants (an RQ worker forks a child per job), from /proc."""
+    tree, index = [pid], 0
+    while index < len(tree):
+        for children in Path(f"/proc/{tree[index]}/task").glob("*/children"):
+            try:
+                tree.extend(int(child) for child in children.read_text().split())
+            except OSError:
+                pass  # it ended meanwhile
+        index += 1
+    return tree
+
+
+def proc_status_kib(pid: int, field: str) -> int | None:
+    """A memory figure of /proc/<pid>/status in KiB (``VmHWM``: peak resident set; ``VmRSS``: now), or None
+    when the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 class Rig:
@@ -57,6 +93,12 @@ class Rig:
         for serving in self.servings:
             serving.stop()
         self.redis.stop()
+
+    def at_slacks_pace(self) -> None:
+        """Slack's real limit for chat.postMessage (1 per second per channel, bursts of 5), and Birdhouse's pace
+        at it, for the workers started after this."""
+        self.slack.set_rate_limit("chat.postMessage", per_channel_per_second=1.0, burst=5)
+        self.env["BIRDHOUSE_SLACK_PACE"] = "1"
 
     def worker(self, *args: str) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-m", "birdhouse", "--log-level", "ERROR", "worker", *args],

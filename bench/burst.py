@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
-from _rig import Rig
+from _rig import Rig, posts_per_mention
 
 TOTAL = 200
 URGENT_AT = {100 + 3 * k: ("complaint" if k % 2 else "question") for k in range(30)}
@@ -26,8 +25,7 @@ GIVE_UP_SECONDS = 180
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="birdhouse-bench-") as folder, Rig(Path(folder)) as rig:
-        rig.slack.set_rate_limit("chat.postMessage", per_channel_per_second=1.0, burst=5)  # Slack's real pace
-        rig.env["BIRDHOUSE_SLACK_PACE"] = "1"
+        rig.at_slacks_pace()
         rig.poll_once()  # Birdhouse starts watching a quiet account
         authors = [rig.x.add_user(f"fan{n}", name=f"Fan {n}", followers_count=150) for n in range(8)]
         urgent, everyone = set(), []
@@ -47,12 +45,8 @@ def main() -> None:
             worker.terminate()
             worker.wait()
         carded_or_listed = [request for request in rig.slack.requests if request.path == "/api/chat.postMessage"]
-        messages = rig.slack.messages("C0MENTIONS")
         # Each mention once: as a card (its metadata) or as a line of a digest, never both, never twice.
-        once = Counter(((m.get("metadata") or {}).get("event_payload") or {}).get("tweet_id") for m in messages)
-        once.pop(None, None)
-        once.update(block["block_id"].removeprefix("line-") for m in messages for block in m.get("blocks") or []
-                    if block.get("block_id", "").startswith("line-"))
+        once = posts_per_mention(rig.slack.messages("C0MENTIONS"))
         accounted = set(everyone) & (set(rig.carded_at) | set(rig.digested_at))
         urgent_done = [rig.carded_at[i] - started for i in urgent if i in rig.carded_at]
         print(f"{TOTAL} mentions ({len(urgent)} urgent) at Slack's pace (1 message/s per channel, bursts of 5), "

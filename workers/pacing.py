@@ -5,15 +5,18 @@ from __future__ import annotations
 from birdhouse.store.ratelimits import RateLimit
 
 
-def next_poll_delay(base: float, rate_limit: RateLimit | None, now: float) -> float:
+def next_poll_delay(base: float, rate_limit: RateLimit | None, now: float, requests: int = 1) -> float:
     """At least ``base`` seconds; when the calls left in X's window would run out before it resets at that
-    pace, spread them evenly over what is left of the window instead."""
+    pace, spread the polls they leave evenly over what is left of the window instead. ``requests`` is what one
+    poll costs (the last one's pages): a poll of three pages spends three calls, and spreading the calls as if
+    each were a poll runs the budget down ever faster, until polls come too seldom to keep up with X's 800
+    newest mentions."""
     if rate_limit is None:
         return base
     until_reset = max(rate_limit.reset_at - now, 0.0)
     if rate_limit.remaining <= 0:
         return max(base, until_reset + 1.0)
-    return max(base, until_reset / rate_limit.remaining)
+    return max(base, min(until_reset * max(requests, 1) / rate_limit.remaining, until_reset + 1.0))
 
 
 def overlap_since_id(seen: list[tuple[str, float]], overlap_seconds: float, current: str | None,

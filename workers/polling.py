@@ -39,7 +39,7 @@ def run_poll(ctx: Context, task: Periodic, endpoint: str, read: Callable[[], dic
             if capabilities.missing_reason(endpoint) is not None:
                 capabilities.note_available(endpoint)
                 log.warning("X allows %s again: that poll is back on", ENDPOINTS[endpoint])
-            delay = next_poll_delay(delay, ctx.ratelimits.get(endpoint), ctx.clock())
+            delay = next_poll_delay(delay, ctx.ratelimits.get(endpoint), ctx.clock(), summary.get("pages", 1))
         except XNotEnrolled as exc:
             if capabilities.missing_reason(endpoint) is None:
                 log.warning("X's access level does not include %s (%s): that poll is off, everything else keeps "
