@@ -46,13 +46,17 @@ def cards_in_time(seconds: float, per_second: float, burst: int) -> int:
 
 
 def to_fold(backlog: list[tuple[str, int]], fits: int) -> list[list[str]]:
-    """The digests to make of ``backlog`` (members with their bands, most urgent first) when more is waiting
-    than ``fits`` in time: foldable mentions, least urgent first, in digests of at most DIGEST_LINES, until
-    what is left fits (each digest is a post too, so one of k lines frees k - 1)."""
+    """The digests to make of ``backlog`` (members with their bands, most urgent first, oldest first within a
+    band) when more is waiting than ``fits`` in time: foldable mentions, least urgent band first and oldest first
+    within it, in digests of at most DIGEST_LINES, until what is left fits (each digest is a post too, so one of
+    k lines frees k - 1). Oldest first: under a steady load, newer arrivals of higher bands keep going ahead of
+    what is left, so folding the newest would leave the oldest waiting until the load ends."""
     left = len(backlog)
     if left <= fits:
         return []
-    foldable = [name for name, band in reversed(backlog) if band in FOLDABLE and name.startswith("mention:")]
+    candidates = [(-band, position, name) for position, (name, band) in enumerate(backlog)
+                  if band in FOLDABLE and name.startswith("mention:")]
+    foldable = [name for *_, name in sorted(candidates)]
     folded: list[list[str]] = []
     while left > fits:
         size = min(DIGEST_LINES, left - fits + 1, len(foldable))
