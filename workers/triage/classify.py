@@ -30,16 +30,15 @@ def triage(post: dict, author: dict | None = None, *, model: TriageModel | None 
     reasons: dict[str, tuple[str, ...]] = {}
     if ranked:
         scores = model.scores(escaped)
-        cues = None
         for label in LEARNED_LABELS:
             # A pitch that asks "are you struggling with debt?" is not a question to answer, and a repost is
             # someone else's words.
             on[label] = scores[label] >= model.labels[label].threshold and not (spam or text.is_retweet)
-            if on[label]:
-                if cues is None:  # the reasons a reader sees, wanted only for a label that is on
-                    cues = find_cues(text)
-                cue_reasons = tuple(cue.reason for cue in cues if cue.label == label)
-                reasons[label] = cue_reasons or (f"worded like other {label}s ({scores[label]:.2f})",)
+        shown = [label for label in LEARNED_LABELS if on[label]]
+        cues = find_cues(text, frozenset(shown)) if shown else ()  # the reasons read, for the labels that are on
+        for label in shown:
+            cue_reasons = tuple(cue.reason for cue in cues if cue.label == label)
+            reasons[label] = cue_reasons or (f"worded like other {label}s ({scores[label]:.2f})",)
     elif language != UNDETERMINED:
         reasons["language"] = (f"written in '{language}': not triaged",)
 

@@ -262,11 +262,16 @@ def _promise_kept(lower: str) -> CueMatch | None:
     return None
 
 
-def find_cues(text: PostText) -> tuple[CueMatch, ...]:
-    """Every cue found in the post, in `CUES` order, one match per cue, then the computed cues,
-    then the tone cues."""
+def find_cues(text: PostText, labels: frozenset[str] = frozenset(("question", "complaint", "praise"))
+              ) -> tuple[CueMatch, ...]:
+    """The cues found in the post, in `CUES` order, one match per cue, then the computed cues, then the tone
+    cues: those a reader of ``labels`` needs. A praise's tone is read against the complaint and request cues,
+    and a complaint's irony against the request cues, so those are looked for too when it matters."""
+    searched = labels | ({"question", "complaint"} if labels & {"complaint", "praise"} else set())
     found = []
     for cue in CUES:
+        if cue.label not in searched:
+            continue
         match = cue.pattern.search(text.lower)
         if match:
             found.append(CueMatch(cue.label, cue.name, cue.explain(match)))

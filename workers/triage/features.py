@@ -41,11 +41,11 @@ def word_grams(text: str) -> list[str]:
 
 def char_grams(text: str) -> list[str]:
     """Character n-grams of each word padded with spaces (what scikit-learn calls char_wb)."""
-    found = []
-    for word in text.split():
-        padded = f" {word} "
-        for size in CHAR_SIZES:
-            if size > len(padded):
-                break
-            found += [padded[start:start + size] for start in range(len(padded) - size + 1)]
-    return found
+    return [gram for word in text.split() for gram in word_char_grams(word)]
+
+
+def word_char_grams(word: str) -> list[str]:
+    """The character n-grams of one word, padded with spaces."""
+    padded = f" {word} "
+    return [padded[start:start + size] for size in CHAR_SIZES if size <= len(padded)
+            for start in range(len(padded) - size + 1)]

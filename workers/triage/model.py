@@ -9,18 +9,20 @@ on cross-validation.
 """
 
 import gzip
+from collections import Counter
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 import numpy as np
 
-from .features import char_grams, feature_text, word_grams
+from .features import feature_text, word_char_grams, word_grams
 
 MODEL_FILE = "model.json.gz"
 LABELS = ("question", "complaint", "praise")
+KNOWN_WORDS = 50_000  # words whose n-gram rows are kept: a few MB
 
 
 def sigmoid(z: float) -> float:
@@ -40,14 +42,29 @@ class Block:
 
     index: dict[str, int]
     rows: np.ndarray  # shape (terms, 1 + labels)
+    # Each word's character n-grams found in `index`: words recur from post to post, so most posts are a few
+    # look-ups here rather than a few hundred n-grams made and looked up (bounded: cleared when full).
+    known_words: dict[str, list[int]] = field(default_factory=dict, compare=False, repr=False)
 
-    def add(self, grams: list[str], totals: np.ndarray) -> np.ndarray:
-        counts: dict[int, int] = {}
-        for position in map(self.index.get, grams):
-            if position is not None:
-                counts[position] = counts.get(position, 0) + 1
-        if not counts:
+    def positions(self, grams: list[str]) -> list[int]:
+        return [position for position in map(self.index.get, grams) if position is not None]
+
+    def word_positions(self, words: list[str]) -> list[int]:
+        """The rows of the character n-grams of ``words``."""
+        known, found = self.known_words, []
+        for word in words:
+            rows = known.get(word)
+            if rows is None:
+                if len(known) >= KNOWN_WORDS:
+                    known.clear()
+                rows = known[word] = self.positions(word_char_grams(word))
+            found += rows
+        return found
+
+    def add(self, positions: list[int], totals: np.ndarray) -> np.ndarray:
+        if not positions:
             return totals
+        counts = Counter(positions)
         rows = self.rows[np.fromiter(counts, dtype=np.intp, count=len(counts))]
         weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * rows[:, 0]  # sublinear tf x idf
         return totals + weights @ rows[:, 1:] / np.sqrt(weights @ weights)  # unit length, as scikit-learn
@@ -62,7 +79,8 @@ class TriageModel:
     def scores(self, escaped_text: str) -> dict[str, float]:
         text = feature_text(escaped_text)
         totals = np.array([model.bias for model in self.labels.values()])
-        totals = self.chars.add(char_grams(text), self.words.add(word_grams(text), totals))
+        totals = self.words.add(self.words.positions(word_grams(text)), totals)
+        totals = self.chars.add(self.chars.word_positions(text.split()), totals)
         return {label: sigmoid(float(total)) for label, total in zip(self.labels, totals)}
 
     def to_dict(self) -> dict:
