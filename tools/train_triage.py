@@ -8,10 +8,11 @@ copied into the repo); without them it says so and exits 0. Only the `train` spl
 tests/fixtures/twcs_airlines/labels.csv is read: the held-out split is for `make eval`.
 
 Method (docs/triage.md): the features of `workers/triage/features.py`, sublinear TF-IDF of words and of character
-n-grams side by side (terms in at least two posts; the 100,000 most frequent n-grams), one class-balanced logistic regression per label (C = 4, chosen on
-cross-validation). Thresholds are chosen on 5-fold cross-validation for a care team's costs: a missed question
-or complaint costs twice a false alarm; for praise both cost the same. complaints-2019, when present, is added
-to the complaint model's training as weaker evidence (EXTRA_COMPLAINTS_WEIGHT).
+n-grams side by side (terms in at least two posts; the 100,000 most frequent character n-grams), one logistic
+regression per label (C = 16, chosen on cross-validation). Thresholds are chosen on 5-fold cross-validation
+for a care team's costs: a missed question or complaint costs twice a false alarm; for praise both cost the
+same. complaints-2019, when present, is added to the complaint model's training as weaker evidence
+(EXTRA_COMPLAINTS_WEIGHT).
 """
 
 from __future__ import annotations

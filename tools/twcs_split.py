@@ -20,7 +20,7 @@ DATASET = ROOT.parent / "shared" / "datasets" / "twcs-airlines" / "first_posts.j
 OUT = ROOT / "tests" / "fixtures" / "twcs_airlines"
 SEED = 20261202
 HELDOUT = 1000
-TRAIN = 16000
+TRAIN = 40635
 
 
 def draw(ids: list[str], heldout: int = HELDOUT, train: int = TRAIN) -> tuple[list[str], list[str]]:
