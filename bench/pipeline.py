@@ -155,8 +155,11 @@ def birdhouse_process(mode: str) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="birdhouse-bench-") as folder, Rig(Path(folder)) as rig:
         throughput(rig)
-        latency(rig)
         one_core(rig)
+    # Latency on an account of its own: a backlog just polled is re-read (the last 10 s are) and spaces the next
+    # polls by its pages, which is the burst's cost, not the quiet account's pace this measures.
+    with tempfile.TemporaryDirectory(prefix="birdhouse-bench-") as folder, Rig(Path(folder)) as rig:
+        latency(rig)
 
 
 if __name__ == "__main__":

@@ -145,6 +145,12 @@ class SlackClient:
         while self.pace is not None and (wait := self.pace.take(pace.limit, self.clock(), pace.rate, pace.capacity)) > 0:
             self.sleep(wait)
 
+    def give_back_turn(self, method: str, channel: str | None = None) -> None:
+        """A turn taken with ``take_turn`` and then not used (nothing was left to post)."""
+        pace = pace_of(method, channel, self.settings.slack_pace)
+        if self.pace is not None:
+            self.pace.give_back(pace.limit, pace.capacity)
+
     def _call(self, method: str, channel: str | None, call: Callable[[], Any], *, turn_taken: bool = False) -> Any:
         pace = pace_of(method, channel, self.settings.slack_pace)
         retry_after = 0.0

@@ -219,9 +219,14 @@ def post_case(ctx: Context, channel: str, mention_id: str) -> dict[str, Any]:
         card_link = ctx.slack.permalink(card.channel, card.ts)
         return {"text": case_text(mention), "blocks": case_message(mention, user, card_link)}
 
-    case_ts = post_once(ctx, Subject(CASE_EVENT, "tweet_id", mention_id), channel, compose, exclusive=True,
-                        posted=lambda: ledger.posted(key),
-                        record=lambda pipe, ts: ActionLedger(pipe).note_posted(key, ts)).ts
+    try:
+        case_ts = post_once(ctx, Subject(CASE_EVENT, "tweet_id", mention_id), channel, compose,
+                            posted=lambda: ledger.posted(key),
+                            record=lambda pipe, ts: ActionLedger(pipe).note_posted(key, ts)).ts
+    except errors.SlackError as exc:  # nothing was posted, and nothing will be: the button works again, and says why
+        ledger.release(key)
+        tell(ctx, CardKind.MENTION, mention_id, user, notices.case_refused(channel, exc.error))
+        raise
     if not ledger.done(key):  # a drain that died after posting the case records the escalation now
         case_link = ctx.slack.permalink(channel, case_ts)
         now = ctx.clock()

@@ -99,7 +99,7 @@ def post_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
 
     # Only the drain holding the channel's lease posts cards: that lease is what keeps two posts apart.
     posted = post_once(
-        ctx, Subject(cards.event_type, cards.subject_key, subject_id), place.channel, compose, exclusive=True,
+        ctx, Subject(cards.event_type, cards.subject_key, subject_id), place.channel, compose,
         posted=lambda: (card := cards.ref(ctx, subject_id)) and card.ts,
         record=lambda pipe, ts: cards.record(pipe, subject_id, CardRef(place.channel, ts), place),
         thread_ts=place.thread_ts,

@@ -14,7 +14,7 @@ are folded into digest messages (``workers.backlog.to_fold``).
 What the drain posts is every Birdhouse message to a channel: cards and mention digests (posted here), and the
 cases, SLA posts and follower digests whose posters the composition root (``workers.runner.POSTERS``) hands in,
 so the drain needs no module that decides them. Each poster runs under the channel's lease and posts with
-``post_once(..., exclusive=True)``.
+``post_once``.
 """
 
 from __future__ import annotations
@@ -133,6 +133,7 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
             if fold(ctx, channel, waiting):
                 waiting, head = outbox.waiting_and_head(channel)
             if head is None:
+                ctx.slack.give_back_turn("chat.postMessage", channel)
                 break
             name, _band = head
             try:
@@ -145,10 +146,14 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
                 if stop is not None:
                     stop.wait(BACKOFF_SECONDS)
                 continue
-            except SlackError as exc:  # refused: it stays unposted, and the next poll hands it back
+            except SlackError as exc:  # refused: a card stays unposted and the next poll hands it back
                 log.error("Slack refused %s in %s: %s", name, channel, exc.error)
             except LookupError as exc:
                 log.error("%s", exc)
+            except redis.RedisError:
+                raise  # Redis is away: the member stays, for this drain's next round
+            except Exception:  # a poster's bug must not hold up the channel behind one message, round after round
+                log.exception("posting %s in %s failed; it leaves the outbox", name, channel)
             else:
                 posted += 1
             unanswered = 0
@@ -195,7 +200,7 @@ def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:
         text, blocks = mention_digest(mentions)
         return {"text": text, "blocks": blocks}
 
-    posted = post_once(ctx, Subject(DIGEST_EVENT, "digest_id", digest_id), channel, compose, exclusive=True,
+    posted = post_once(ctx, Subject(DIGEST_EVENT, "digest_id", digest_id), channel, compose,
                        posted=lambda: (card := digests.card(digest_id)) and card.ts,
                        record=lambda pipe, ts: Digests(pipe).set_card(digest_id, CardRef(channel, ts)))
     return {"digest": posted.ts, "lines": len(mentions)}

@@ -156,7 +156,7 @@ def post_digest(ctx: Context, channel: str, subject_id: str) -> dict[str, Any]:
                                           store.top(period), period * period_seconds, (period + 1) * period_seconds)
         return {"text": text, "blocks": blocks}
 
-    posted = post_once(ctx, Subject(DIGEST_EVENT, "period", subject_id), channel, compose, exclusive=True,
+    posted = post_once(ctx, Subject(DIGEST_EVENT, "period", subject_id), channel, compose,
                        posted=lambda: period not in store.pending_periods(),
                        record=lambda pipe, ts: FollowerStore(pipe).digest_posted(period))
     return {"digest": posted.ts, "period": period, "already": posted.already}

@@ -39,7 +39,7 @@ def run_poll(ctx: Context, task: Periodic, endpoint: str, read: Callable[[], dic
             if capabilities.missing_reason(endpoint) is not None:
                 capabilities.note_available(endpoint)
                 log.warning("X allows %s again: that poll is back on", ENDPOINTS[endpoint])
-            delay = next_poll_delay(delay, ctx.ratelimits.get(endpoint), ctx.clock(), summary.get("pages", 1))
+            delay = next_poll_delay(delay, ctx.ratelimits.get(endpoint), started, summary.get("pages", 1))
         except XNotEnrolled as exc:
             if capabilities.missing_reason(endpoint) is None:
                 log.warning("X's access level does not include %s (%s): that poll is off, everything else keeps "
@@ -50,7 +50,7 @@ def run_poll(ctx: Context, task: Periodic, endpoint: str, read: Callable[[], dic
         except XRateLimited as exc:
             log.warning("X rate limit on %s; polling again after %s", endpoint,
                         datetime.fromtimestamp(exc.reset_at, UTC))
-            delay = max(exc.reset_at - ctx.clock() + 1.0, delay)
+            delay = max(exc.reset_at - started + 1.0, delay)
             summary = {"rate_limited_until": exc.reset_at}
         except XUnavailable as exc:
             log.warning("X unavailable for %s (%s); polling again in %ss", endpoint, exc, delay)

@@ -1,8 +1,8 @@
 """Posting to Slack exactly once: mention cards, follower cards, digests and cases alike.
 
 Slack has no idempotency key, and its answer can be lost after it posted (a worker killed, a dropped
-connection). So every Birdhouse message carries metadata naming its subject, a post runs under a lease,
-and the first unconfirmed attempt is noted before Slack is asked. A retry that finds such an attempt looks
+connection). So every Birdhouse message carries metadata naming its subject, only its channel's drain posts it
+(under the channel's lease), and the first unconfirmed attempt is noted before Slack is asked. A retry that finds such an attempt looks
 for the message in the channel's history by its metadata before posting again. The new message's record and
 the attempt's confirmation are one transaction.
 """
@@ -15,21 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from rq import get_current_job
 
 from birdhouse.errors import SlackError
-from birdhouse.store import Lease
 from birdhouse.store.posts import PostAttempts
 from workers.context import Context
 
 log = logging.getLogger(__name__)
-
-LEASE_SECONDS = 180.0  # longer than one Slack call, its timeout and a few 429 waits
-
-
-class PostBusy(Exception):
-    """Another worker is posting this message right now; RQ retries the job later."""
-
 
 @dataclass(frozen=True)
 class Subject:
@@ -57,31 +48,18 @@ class Posted:
 
 def post_once(ctx: Context, subject: Subject, channel: str, compose: Callable[[], dict[str, Any]], *,
               posted: Callable[[], str | bool | None], record: Callable[[redis.client.Pipeline, str], None],
-              thread_ts: str | None = None, exclusive: bool = False) -> Posted:
+              thread_ts: str | None = None) -> Posted:
     """Post ``compose()`` (``text``, ``blocks``) to ``channel`` unless ``posted()`` says it is there, and
-    ``record`` the new message's ts on a transaction that also confirms the attempt, all under the subject's
-    lease (or, ``exclusive``, under a lease the caller holds that keeps every other poster of this subject
-    away: a channel's drain)."""
-    if exclusive:
-        return _post(ctx, subject, channel, compose, posted, record, thread_ts, exclusive=True)
-    job = get_current_job()
-    with Lease(ctx.redis, f"post:{subject.name}", LEASE_SECONDS, token=job.id if job else None) as held:
-        if not held:
-            raise PostBusy(subject.name)
-        return _post(ctx, subject, channel, compose, posted, record, thread_ts, exclusive=False)
-
-
-def _post(ctx: Context, subject: Subject, channel: str, compose: Callable[[], dict[str, Any]],
-          posted: Callable[[], str | bool | None], record: Callable[[redis.client.Pipeline, str], None],
-          thread_ts: str | None, *, exclusive: bool) -> Posted:
+    ``record`` the new message's ts on a transaction that also confirms the attempt. The caller is the channel's
+    drain (``workers.drain``): its lease keeps every other poster of the channel away, and it took Slack's turn
+    for this message before choosing it."""
     if done := posted():
         return Posted(done if isinstance(done, str) else None, already=True)
     attempts = PostAttempts(ctx.redis)
     earlier = attempts.note(subject.name, ctx.clock())
     found = find_message(ctx, channel, subject, since=earlier, thread_ts=thread_ts) if earlier else None
-    # An exclusive poster is its channel's drain, which took Slack's turn for this message before choosing it.
-    ts = found or ctx.slack.post_message(channel, thread_ts=thread_ts, metadata=subject.metadata,
-                                         turn_taken=exclusive, **compose())
+    ts = found or ctx.slack.post_message(channel, thread_ts=thread_ts, metadata=subject.metadata, turn_taken=True,
+                                         **compose())
     with ctx.redis.pipeline() as pipe:
         record(pipe, ts)
         PostAttempts(pipe).confirmed(subject.name)

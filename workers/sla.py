@@ -22,10 +22,11 @@ from birdhouse.settings import Settings
 from birdhouse.stats import Item
 from birdhouse.store import CardRef, Event, EventLog, Lease
 from birdhouse.store.events import EventKind
-from birdhouse.store.outbox import member
+from birdhouse.store.outbox import Outbox, member
 from birdhouse.store.posts import SlaPosts
 from slackbot.views import mrkdwn
 from slackbot.views.stats import duration
+from workers.actions import CASES
 from workers.backlog import Band
 from workers.context import Context, current
 from workers.drain import details_of, queue_message
@@ -120,11 +121,23 @@ def post(ctx: Context, channel: str, subject_id: str) -> dict[str, Any]:
     mention_id, threshold = subject_id.split(":")
     asked = details_of(ctx, member(SLA_POSTS, subject_id))
     item, waited = Item(**asked["item"]), asked["waited"]
+    if threshold != NOTE and not still_due(ctx, mention_id, threshold):
+        raise LookupError(f"SLA {threshold} of mention {mention_id} dropped: answered, closed or escalated meanwhile")
     card = ctx.mentions.card(mention_id)
     if card is None:
         raise LookupError(f"mention {mention_id} has no card for its SLA {threshold}")
     posted = POSTS[threshold](ctx, channel, item, card, waited)
     return {"sla": threshold, "ts": posted.ts, "already": posted.already}
+
+
+def still_due(ctx: Context, mention_id: str, threshold: str) -> bool:
+    """Whether a queued nudge or case is still called for when its turn comes: the item is still open, and a
+    case is not already opened (by hand, or waiting to be posted from the Escalate button)."""
+    item = next((item for item, _ in open_items(ctx.redis, ctx.clock()) if item.mention_id == mention_id), None)
+    if item is None:
+        return False
+    return threshold != ESCALATE or not (item.escalated or Outbox(ctx.redis).holds(ctx.settings.support_channel,
+                                                                                    member(CASES, mention_id)))
 
 
 def _post_once(ctx: Context, item: Item, threshold: str, channel: str, text: str, event: Event | None = None,
@@ -138,7 +151,7 @@ def _post_once(ctx: Context, item: Item, threshold: str, channel: str, text: str
 
     return post_once(ctx, Subject(SLA_EVENT_TYPE, "sla", f"{item.mention_id}:{threshold}"), channel,
                      lambda: {"text": text}, posted=lambda: SlaPosts(ctx.redis).posted(item.mention_id, threshold),
-                     record=record, thread_ts=thread_ts, exclusive=True)
+                     record=record, thread_ts=thread_ts)
 
 
 def nudge(ctx: Context, channel: str, item: Item, card: CardRef, waited: float) -> Posted:

@@ -124,6 +124,9 @@ class Outbox(Store):
             waiting, head = pipe.execute()
         return int(waiting), next((_with_band(raw, score) for raw, score in head), None)
 
+    def holds(self, channel: str, name: str) -> bool:
+        return self.connection.zscore(self._key(channel), name) is not None
+
     def waiting(self, channel: str) -> int:
         return int(self.connection.zcard(self._key(channel)))
 

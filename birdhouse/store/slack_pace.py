@@ -42,6 +42,13 @@ redis.call('expire', KEYS[1], 3600)
 return 1
 """
 
+# KEYS[1] the bucket; ARGV: capacity. A token taken and not spent goes back (never above the bucket's size).
+_GIVE_BACK = """
+local tokens = tonumber(redis.call('hget', KEYS[1], 'tokens'))
+if tokens then redis.call('hset', KEYS[1], 'tokens', tostring(math.min(tonumber(ARGV[1]), tokens + 1))) end
+return 1
+"""
+
 SLOW_FACTOR = 0.8  # after a 429 the bucket refills at 80 % of its rate...
 SLOW_SECONDS = 60.0  # ...for a minute
 
@@ -55,6 +62,9 @@ class SlackPace(Store):
         """Take a token: 0 when granted, else the seconds until one is there (nothing was taken)."""
         return float(self.connection.eval(_TAKE, 1, self._key(limit), repr(now), repr(rate), repr(capacity),
                                           repr(SLOW_FACTOR)))
+
+    def give_back(self, limit: str, capacity: float) -> None:
+        self.connection.eval(_GIVE_BACK, 1, self._key(limit), repr(capacity))
 
     def slow_down(self, limit: str, now: float, retry_after: float, rate: float) -> None:
         self.connection.eval(_SLOW_DOWN, 1, self._key(limit), repr(now), repr(retry_after), repr(rate),

@@ -42,6 +42,12 @@ def x_error(action: str, exc: errors.XError) -> str:
     return f":warning: X refused to {verb}: {detail}"
 
 
+def case_refused(support_channel: str, error: str) -> str:
+    """Slack refused the escalation's case (the bot is not in the support channel, say)."""
+    return (f":warning: Slack refused the case in <#{support_channel}> ({mrkdwn.escape(error)}), so nothing was "
+            "escalated. Ask an admin to run `birdhouse check`, then press Escalate again.")
+
+
 def unknown_reply_outcome(text: str) -> str:
     return (":warning: Birdhouse stopped while X was posting your reply, and cannot tell whether it went out. "
             "It will not post it again by itself: check the conversation on X before replying again. "

@@ -253,6 +253,25 @@ def test_escalate_posts_one_case_to_support_and_links_it_from_the_card(stack: St
     assert event.user == ALICE and event.data["case_ts"] == case["ts"]
 
 
+def test_a_case_slack_refuses_is_told_to_the_presser_and_escalate_works_again(stack: Stack):
+    card, post = card_for(stack, "@acme your charger caught fire in my kitchen")
+    settings = stack.ctx.settings
+    stack.ctx.settings = dataclasses.replace(settings, support_channel="C0NOWHERE")  # Slack: channel_not_found
+
+    click(stack, ALICE, card, "mention.escalate")
+    stack.work()
+
+    [note] = notes_to(stack, ALICE)
+    assert "Slack refused the case" in note and "channel_not_found" in note
+    assert events(stack, "escalate") == [] and "mention.escalate" in buttons(current(stack, card))
+
+    stack.ctx.settings = settings  # the admin fixed the channel
+    click(stack, ALICE, card, "mention.escalate")
+    stack.work()
+    [case] = stack.slack.messages(SUPPORT)
+    assert [event.data["case_ts"] for event in events(stack, "escalate")] == [case["ts"]]
+
+
 def test_a_case_goes_out_before_the_cards_already_waiting_in_its_channel(stack: Stack):
     stack.ctx.settings = dataclasses.replace(stack.ctx.settings, support_channel=MENTIONS)  # one channel for both
     card, post = card_for(stack, "@acme your charger caught fire in my kitchen")

@@ -118,6 +118,18 @@ def test_two_workers_checking_and_draining_at_once_post_each_sla_message_once(st
     assert [len(events(stack, kind)) for kind in (EventKind.SLA_NUDGE, EventKind.SLA_ESCALATE)] == [1, 1]
 
 
+def test_a_nudge_still_waiting_when_the_item_is_answered_is_not_posted(stack: Stack):
+    clock = FakeClock(THURSDAY_10)
+    [complaint] = post_mentions(stack, clock, "@acme my order never arrived and nobody answers. Where is it?")
+    clock.now = THURSDAY_10 + 31 * MINUTE
+    assert check_open_items(stack.ctx)["nudges"] == [complaint]  # queued; its channel's drain has not run yet
+
+    stack.ctx.events.record(Event(EventKind.REPLY, at=clock(), mention_id=complaint, user=ALICE))
+    drained_by_two_workers_at_once(stack)
+
+    assert thread(stack, complaint) == [] and events(stack, EventKind.SLA_NUDGE) == []
+
+
 def test_a_nudge_goes_out_before_the_cards_already_waiting_in_its_channel(stack: Stack):
     clock = FakeClock(THURSDAY_10)
     [complaint] = post_mentions(stack, clock, "@acme my order never arrived and nobody answers. Where is it?")

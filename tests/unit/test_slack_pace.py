@@ -65,3 +65,12 @@ def test_retry_after_is_read_however_slack_sdk_hands_the_header():
     assert retry_after_of({"retry-after": ["7"]}) == 7.0
     assert retry_after_of({"Retry-After": "2"}) == 2.0
     assert retry_after_of({}) == 1.0
+
+
+def test_a_token_taken_and_not_spent_goes_back_but_never_above_the_burst(redis_conn: redis.Redis):
+    pace = SlackPace(redis_conn)
+    assert pace.take("b", T0, 1.0, 2) == 0.0 and pace.take("b", T0, 1.0, 2) == 0.0
+    pace.give_back("b", 2)  # the drain found nothing left to post
+    assert pace.take("b", T0, 1.0, 2) == 0.0
+    pace.give_back("b", 2), pace.give_back("b", 2), pace.give_back("b", 2)
+    assert [pace.take("b", T0, 1.0, 2) for _ in range(3)] == [0.0, 0.0, pytest.approx(1.0)]

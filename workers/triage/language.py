@@ -38,8 +38,8 @@ def preload_language() -> None:
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code of ``text`` (unescaped), or "und" when it has no letters at all (emoji, bare handles)."""
-    words = " ".join(_NOT_WORDS.sub(" ", text).split())[:SAMPLE_CHARACTERS]
+    words = " ".join(_NOT_WORDS.sub(" ", text).split())
     if not _LETTER.search(words):
         return UNDETERMINED
-    language, confidence = _identifier().classify(words)
+    language, confidence = _identifier().classify(words[:SAMPLE_CHARACTERS])
     return language if language == "en" or confidence >= MIN_CONFIDENCE else "en"

@@ -22,7 +22,7 @@ from .features import feature_text, word_char_grams, word_grams
 
 MODEL_FILE = "model.json.gz"
 LABELS = ("question", "complaint", "praise")
-KNOWN_WORDS = 50_000  # words whose n-gram rows are kept: a few MB
+KNOWN_WORDS = 20_000  # words whose n-gram rows are kept: about 5 MB
 
 
 def sigmoid(z: float) -> float:
@@ -43,7 +43,8 @@ class Block:
     index: dict[str, int]
     rows: np.ndarray  # shape (terms, 1 + labels)
     # Each word's character n-grams found in `index`: words recur from post to post, so most posts are a few
-    # look-ups here rather than a few hundred n-grams made and looked up (bounded: cleared when full).
+    # look-ups here rather than a few hundred n-grams made and looked up. Cleared when full; a forked job's
+    # copy lives as long as the job (a poll's pages), the stream's as long as its process.
     known_words: dict[str, list[int]] = field(default_factory=dict, compare=False, repr=False)
 
     def positions(self, grams: list[str]) -> list[int]:
