@@ -30,7 +30,8 @@ import redis
 from birdhouse.errors import SlackError, SlackUnavailable
 from birdhouse.models import CardKind
 from birdhouse.slackclient import pace_of
-from birdhouse.store import CardRef, Lease
+from birdhouse.store import CardRef
+from birdhouse.store.leases import HeldLease
 from birdhouse.store.outbox import Digests, Outbox, member, parse_member
 from slackbot.views.mention_digest import mention_digest
 from workers.backlog import Band, cards_in_time, to_fold
@@ -41,7 +42,6 @@ from workers.posting import Subject, post_once
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 5.0  # a dead drain's channel is taken over this long after its last renewal
-RENEW_EVERY = LEASE_SECONDS / 5
 IDLE_WAIT = 0.2  # an idle drainer is woken by anything queued, and looks anyway this often
 BACKOFF_SECONDS = 2.0  # after Slack did not answer, before trying the message again
 UNANSWERED_IN_A_ROW = 3  # then the channel's drain ends, and the next round begins it again
@@ -82,48 +82,12 @@ def details_of(ctx: Context, name: str) -> dict[str, Any]:
     return kept
 
 
-class HeldLease:
-    """A channel's lease, renewed in the background for as long as the drain holds it."""
-
-    def __init__(self, connection: redis.Redis, channel: str) -> None:
-        self.lease = Lease(connection, f"drain:{channel}", LEASE_SECONDS, token=uuid.uuid4().hex)
-        self.lost = threading.Event()
-        self._done = threading.Event()
-        self._lock = threading.Lock()  # a renewal racing the release would take the lease back for a dead drain
-
-    def __enter__(self) -> bool:
-        if not self.lease.acquire():
-            return False
-        threading.Thread(target=self._renew, name="birdhouse-drain-lease", daemon=True).start()
-        return True
-
-    def _renew(self) -> None:
-        while not self._done.wait(RENEW_EVERY):
-            with self._lock:
-                if self._done.is_set():
-                    return
-                try:
-                    if not self.lease.acquire():  # taken over after a renewal came too late: stop posting
-                        self.lost.set()
-                        return
-                except redis.RedisError:
-                    continue  # Redis is away; the lease lives until its expiry, and we try again
-
-    def __exit__(self, *exc_info: object) -> None:
-        with self._lock:
-            self._done.set()
-            try:
-                self.lease.release()
-            except redis.RedisError:
-                pass  # it expires by itself
-
-
 def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
                   stop: threading.Event | None = None) -> int:
     """Post the channel's outbox until it is empty (or ``stop``), if its lease is free; the messages posted."""
     outbox = Outbox(ctx.redis)
     posted = unanswered = 0
-    lease = HeldLease(ctx.redis, channel)
+    lease = HeldLease(ctx.redis, f"drain:{channel}", LEASE_SECONDS)
     with lease as held:
         if not held:
             return 0

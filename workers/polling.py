@@ -12,14 +12,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from birdhouse.errors import XNotEnrolled, XRateLimited, XUnavailable
-from birdhouse.store import Lease
 from birdhouse.store.capabilities import Capabilities
+from birdhouse.store.leases import HeldLease
 from workers.context import Context
 from workers.pacing import next_poll_delay
 from workers.scheduler import Periodic, reschedule
 
 log = logging.getLogger(__name__)
 
+# A poll's lease, renewed while it runs: a poll killed with its worker (or cut off by a Redis restart) holds up
+# the next one this long, not for its whole timeout.
+JOB_LEASE_SECONDS = 10.0
 NOT_ENROLLED_RETRY = 6 * 3600.0  # an access level rarely changes; ask again a few times a day
 # What each polled endpoint is, in an operator's words.
 ENDPOINTS = {"mentions": "the mentions timeline", "followers": "follower lookup"}
@@ -28,7 +31,7 @@ ENDPOINTS = {"mentions": "the mentions timeline", "followers": "follower lookup"
 def run_poll(ctx: Context, task: Periodic, endpoint: str, read: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Run ``read`` (one poll of X's ``endpoint``) unless another poll of ``task`` is running, and schedule
     the next one whatever happens."""
-    with Lease(ctx.redis, f"job:{task.name}", task.timeout) as held:
+    with HeldLease(ctx.redis, f"job:{task.name}", JOB_LEASE_SECONDS) as held:
         if not held:
             return {"skipped": "another poll is running"}
         capabilities = Capabilities(ctx.redis)

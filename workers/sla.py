@@ -20,8 +20,9 @@ from birdhouse import jobs
 from birdhouse.dashboard import open_items, permalinks, sla_clock
 from birdhouse.settings import Settings
 from birdhouse.stats import Item
-from birdhouse.store import CardRef, Event, EventLog, Lease
+from birdhouse.store import CardRef, Event, EventLog
 from birdhouse.store.events import EventKind
+from birdhouse.store.leases import HeldLease
 from birdhouse.store.outbox import Outbox, member
 from birdhouse.store.posts import SlaPosts
 from slackbot.views import mrkdwn
@@ -30,6 +31,7 @@ from workers.actions import CASES
 from workers.backlog import Band
 from workers.context import Context, current
 from workers.drain import details_of, queue_message
+from workers.polling import JOB_LEASE_SECONDS
 from workers.posting import Posted, Subject, post_once
 from workers.scheduler import Periodic, reschedule
 
@@ -82,7 +84,7 @@ def escalated_note(waited: float, support_channel: str) -> str:
 def check() -> dict[str, Any]:
     """The periodic job: one runs at a time, and it always sets its own next run."""
     ctx = current()
-    with Lease(ctx.redis, f"job:{CHECK.name}", CHECK.timeout) as held:
+    with HeldLease(ctx.redis, f"job:{CHECK.name}", JOB_LEASE_SECONDS) as held:
         if not held:
             return {"skipped": "another SLA check is running"}
         try:
