@@ -108,7 +108,9 @@ def test_refresh_requested_reconnects_and_nothing_is_lost(socket_stack: Stack):
 
     eventually(lambda: _claimed_by_alice(socket_stack, card))
     assert socket_mode.envelopes()[0].attempts[-1].connection_id == 2
-    assert socket_stack.slack.count_requests("POST", "/api/apps.connections.open") == 2
+    # Reconnected through apps.connections.open; slack_sdk's own connection monitor may open one more when a
+    # busy machine makes the old session look stale, which loses nothing either.
+    assert socket_stack.slack.count_requests("POST", "/api/apps.connections.open") >= 2
 
 
 def test_a_dropped_connection_is_reopened_and_a_press_sent_meanwhile_acts_once(socket_stack: Stack):
