@@ -61,7 +61,7 @@ def queue_cards(ctx: Context, cards: CardType, subject_ids: list[str]) -> int:
 
 def request_card(ctx: Context, channel: str, mention_id: str) -> None:
     """A card asked for from a digest line: first in its channel's outbox."""
-    Outbox(ctx.redis).add(channel, {member(CardKind.MENTION, mention_id): (Band.REQUESTED, ctx.clock())})
+    queue_message(ctx, channel, member(CardKind.MENTION, mention_id), Band.REQUESTED)
 
 
 def queue_message(ctx: Context, channel: str, name: str, band: Band, details: dict[str, Any] | None = None) -> None:

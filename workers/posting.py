@@ -2,9 +2,9 @@
 
 Slack has no idempotency key, and its answer can be lost after it posted (a worker killed, a dropped
 connection). So every Birdhouse message carries metadata naming its subject, only its channel's drain posts it
-(under the channel's lease), and the first unconfirmed attempt is noted before Slack is asked. A retry that finds such an attempt looks
-for the message in the channel's history by its metadata before posting again. The new message's record and
-the attempt's confirmation are one transaction.
+(under the channel's lease), and the first unconfirmed attempt is noted before Slack is asked. A retry that
+finds such an attempt looks for the message in the channel's history by its metadata before posting again. The
+new message's record and the attempt's confirmation are one transaction.
 """
 
 from __future__ import annotations

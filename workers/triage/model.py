@@ -12,8 +12,8 @@ import gzip
 from collections import Counter
 import json
 import math
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -35,32 +35,30 @@ class LabelModel:
     threshold: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: its n-gram rows are cached per block
 class Block:
     """One vectorizer's terms: where each is, and per row its idf then one weight per label (NumPy, so that a
     post's few hundred terms are weighed in one step rather than one at a time)."""
 
     index: dict[str, int]
     rows: np.ndarray  # shape (terms, 1 + labels)
-    # Each word's character n-grams found in `index`: words recur from post to post, so most posts are a few
-    # look-ups here rather than a few hundred n-grams made and looked up. Cleared when full; a forked job's
-    # copy lives as long as the job (a poll's pages), the stream's as long as its process.
-    known_words: dict[str, list[int]] = field(default_factory=dict, compare=False, repr=False)
 
     def positions(self, grams: list[str]) -> list[int]:
         return [position for position in map(self.index.get, grams) if position is not None]
 
     def word_positions(self, words: list[str]) -> list[int]:
         """The rows of the character n-grams of ``words``."""
-        known, found = self.known_words, []
+        found: list[int] = []
         for word in words:
-            rows = known.get(word)
-            if rows is None:
-                if len(known) >= KNOWN_WORDS:
-                    known.clear()
-                rows = known[word] = self.positions(word_char_grams(word))
-            found += rows
+            found += self.word_rows(word)
         return found
+
+    # Words recur from post to post, so most posts are a few look-ups here rather than a few hundred n-grams
+    # made and looked up. A forked job's copy lives as long as the job (a poll's pages), the stream's as long
+    # as its process.
+    @lru_cache(maxsize=KNOWN_WORDS)
+    def word_rows(self, word: str) -> tuple[int, ...]:
+        return tuple(self.positions(word_char_grams(word)))
 
     def add(self, positions: list[int], totals: np.ndarray) -> np.ndarray:
         if not positions:
