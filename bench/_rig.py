@@ -57,6 +57,17 @@ def proc_status_kib(pid: int, field: str) -> int | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user and system) of ``pid`` and of the children it has waited for (an RQ worker waits for each
+    job's work horse), from /proc/<pid>/stat; None when the process is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    utime, stime, cutime, cstime = (int(value) for value in fields[11:15])  # fields 14-17 of proc(5)
+    return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
+
+
 class Rig:
     def __init__(self, data_dir: Path) -> None:
         self.redis = PrivateRedis(data_dir / "redis")

@@ -12,6 +12,8 @@ otherwise); the time from the last urgent mention's posting to its card, and the
 take at Slack's pace if they came at once (urgent count / 1 per s, for comparison); how long after the last
 mention everything was accounted for; chat.postMessage 429s; X requests made and items read; the peak memory
 of Redis and of the worker processes (VmHWM, sampled every second, of each worker and its forked job children).
+and the CPU time the workers and their jobs spent on it all, and on the mentions alone (beyond what they spend idle, measured
+first): mentions per CPU-second, the pipeline's cost in this mix with the waits for Slack's pace costing nothing.
 
 ``SOAK_MINUTES`` (default 10) scales the run: ``SOAK_MINUTES=1`` posts 1,000 mentions in one minute.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import os
 import random
+import subprocess
 import statistics
 import sys
 import tempfile
@@ -27,7 +30,7 @@ import threading
 import time
 from pathlib import Path
 
-from _rig import Rig, percentile, posts_per_mention, proc_status_kib, process_tree
+from _rig import Rig, cpu_seconds, percentile, posts_per_mention, proc_status_kib, process_tree
 from birdhouse.store.outbox import Outbox
 from birdhouse_cli.demo import MENTIONS
 from emulators.x.routes import MENTIONS_REACHABLE
@@ -59,6 +62,7 @@ TEXTS = {
 AUTHORS = 40
 SAMPLE_EVERY = 1.0  # seconds between memory samples
 SETTLE_SECONDS = 5.0  # after a poll, before what it read must be in the outbox
+IDLE_SECONDS = 20.0  # the workers' CPU measured idle this long, before the first mention
 GIVE_UP_SECONDS = max(300.0, 60 * MINUTES)  # after the last mention was posted, at the most
 
 
@@ -105,6 +109,18 @@ class MemorySampler(threading.Thread):
     def at(samples: list[tuple[float, int]], when: float) -> int:
         """The sample nearest ``when``."""
         return min(samples, key=lambda sample: abs(sample[0] - when))[1]
+
+
+def workers_cpu(workers: list[subprocess.Popen]) -> float:
+    return sum(cpu_seconds(worker.pid) or 0.0 for worker in workers)
+
+
+def idle_cpu_per_second(workers: list[subprocess.Popen]) -> float:
+    """The workers' CPU a second with nothing to do, once they are up (the account polled, quiet)."""
+    time.sleep(IDLE_SECONDS / 2)  # started: imports, the model loaded, the first polls
+    before, started = workers_cpu(workers), time.monotonic()
+    time.sleep(IDLE_SECONDS)
+    return (workers_cpu(workers) - before) / (time.monotonic() - started)
 
 
 def post_steadily(rig: Rig, kinds: list[str], seconds: float) -> dict[str, tuple[str, float]]:
@@ -161,12 +177,15 @@ def main() -> int:
         sampler = MemorySampler(rig, [worker.pid for worker in workers])
         sampler.start()
         try:
+            idle_cpu = idle_cpu_per_second(workers)
+            cpu_before = workers_cpu(workers)
             started = time.monotonic()
             posted = post_steadily(rig, kinds, 60 * MINUTES)
             last_posted = time.monotonic()
             wait_for_everything(rig, set(posted))
             waited = time.monotonic() - last_posted
             sampler.sample()  # the workers' peaks, before they end
+            worker_cpu, busy_seconds = workers_cpu(workers) - cpu_before, time.monotonic() - started
         finally:
             sampler.stop.set()
             for worker in workers:
@@ -234,6 +253,11 @@ def main() -> int:
           f"worker process: {', '.join(mib(kib) for kib in sampler.worker_hwm.values())}; of the forked job children "
           f"seen alive: {mib(sampler.child_hwm)}; the workers' VmRSS together {mib(sampler.at(sampler.worker_rss, started + 60))}"
           f" a minute in, {mib(sampler.worker_rss[-1][1])} at the end)")
+    beyond_idle = worker_cpu - idle_cpu * busy_seconds
+    print(f"  worker CPU            {worker_cpu:8.1f} s  for {total:,} mentions in {busy_seconds:.0f} s, the {WORKERS} workers "
+          f"and their jobs together ({total / worker_cpu:,.0f} mentions per CPU-second); idle they spend "
+          f"{1000 * idle_cpu:.0f} ms a second (polls, forks, the scheduler), so the mentions cost {beyond_idle:.1f} s: "
+          f"{total / beyond_idle:,.0f} mentions per CPU-second, Slack's pace taken out (waits cost no CPU)")
     return 1 if missing or twice else 0
 
 

@@ -21,6 +21,7 @@ from birdhouse.dashboard import open_items, permalinks, sla_clock
 from birdhouse.settings import Settings
 from birdhouse.stats import Item
 from birdhouse.store import CardRef, Event, EventLog
+from birdhouse.store.cards import CardStore
 from birdhouse.store.events import EventKind
 from birdhouse.store.leases import HeldLease
 from birdhouse.store.outbox import Outbox, member
@@ -133,13 +134,15 @@ def post(ctx: Context, channel: str, subject_id: str) -> dict[str, Any]:
 
 
 def still_due(ctx: Context, mention_id: str, threshold: str) -> bool:
-    """Whether a queued nudge or case is still called for when its turn comes: the item is still open, and a
-    case is not already opened (by hand, or waiting to be posted from the Escalate button)."""
-    item = next((item for item, _ in open_items(ctx.redis, ctx.clock()) if item.mention_id == mention_id), None)
-    if item is None:
+    """Whether a queued nudge or case is still called for when its turn comes: the card is still open and
+    unanswered, and a case is not already opened (by hand, or waiting to be posted from the Escalate button).
+    Read from the card's state (one round trip), which every reply, close and escalation writes together with
+    its event: replaying the event log for each post would cost the drain a second a post on a busy month."""
+    state = CardStore(ctx.redis).get(mention_id)
+    if state.closed or state.replies:
         return False
-    return threshold != ESCALATE or not (item.escalated or Outbox(ctx.redis).holds(ctx.settings.support_channel,
-                                                                                    member(CASES, mention_id)))
+    return threshold != ESCALATE or not (state.escalated or Outbox(ctx.redis).holds(ctx.settings.support_channel,
+                                                                                     member(CASES, mention_id)))
 
 
 def _post_once(ctx: Context, item: Item, threshold: str, channel: str, text: str, event: Event | None = None,
