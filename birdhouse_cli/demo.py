@@ -172,11 +172,15 @@ def _teammates_at_work(slack: SlackEmulator, teammates: TeammatesSwitch, stop: t
               file=out, flush=True)
     if stop.wait(gap) or not teammates.wait_until_on(stop):
         return
-    answer = slack.slash_command("U0ALICE", "/birdhouse", "stats", MENTIONS)
-    print(f"\n▶ alice typed /birdhouse stats (only she sees the answer)\n{render(answer.json())}", file=out, flush=True)
+    answered = len(slack.ephemerals(MENTIONS, "U0ALICE"))
+    slack.slash_command("U0ALICE", "/birdhouse", "stats", MENTIONS)
+    while len(answers := slack.ephemerals(MENTIONS, "U0ALICE")) == answered:  # the answer follows the ack
+        if stop.wait(0.05):
+            return
+    print(f"\n▶ alice typed /birdhouse stats (only she sees the answer)\n{render(answers[-1])}", file=out, flush=True)
     if stop.wait(gap / 2) or not teammates.wait_until_on(stop):
         return
-    slack.click_ephemeral("U0ALICE", slack.ephemerals(MENTIONS, "U0ALICE")[-1]["message_ts"], SHARE_ACTION)
+    slack.click_ephemeral("U0ALICE", answers[-1]["message_ts"], SHARE_ACTION)
     print("\n▶ alice pressed Share in channel on her stats, so everyone sees them", file=out, flush=True)
 
 

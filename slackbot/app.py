@@ -63,14 +63,21 @@ def answer_failure(error: Exception, body: dict[str, Any], respond: Respond | No
     kind = "slash command" if "command" in body else body.get("type") or "Slack"
     log.warning("Redis is away (%s: %s): a %s request was not acted on", type(error).__name__, error, kind)
     if response is None:  # the listener had acked already; Slack has its answer
+        if "command" in body:  # a command that acks before it reads Redis answers through its response_url
+            tell_redis_away(respond)
         return None
     if "command" in body:  # Slack shows the answer to a slash command, privately, to whoever typed it
         return BoltResponse(status=200, body=json.dumps({"response_type": "ephemeral", "text": REDIS_AWAY}),
                             headers={"content-type": "application/json"})
-    if respond is not None:
-        try:
-            respond(text=REDIS_AWAY, response_type="ephemeral", replace_original=False)
-        except OSError as exc:  # Slack out of reach too: the 503 still says it failed
-            log.warning("could not tell the person Redis is away: %s", exc)
+    tell_redis_away(respond)
     return BoltResponse(status=503, body=json.dumps({"error": "Redis is away"}),
                         headers={"content-type": "application/json"})
+
+
+def tell_redis_away(respond: Respond | None) -> None:
+    if respond is None:
+        return
+    try:
+        respond(text=REDIS_AWAY, response_type="ephemeral", replace_original=False)
+    except OSError as exc:  # Slack out of reach too: a press's 503 still says it failed
+        log.warning("could not tell the person Redis is away: %s", exc)

@@ -1,8 +1,9 @@
 """``/birdhouse``: stats, queue and help, and the Share button of a stats answer.
 
-Stats are pure computation over Redis, so the answer is the ack itself, well inside Slack's 3 seconds. The
-queue may have to ask Slack for card permalinks (once per card, then kept), so it acks first and answers
-through the response_url. Answers are ephemeral; Share posts the figures the asker saw in the channel, once.
+Stats and the queue ack first and answer through the response_url: stats read every event of their window (a
+busy month is a hundred thousand, seconds of work) and the queue may ask Slack for card permalinks (once per
+card, then kept), and Slack gives up on an answer after 3 seconds. Answers are ephemeral; Share posts the
+figures the asker saw in the channel, once.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ def register(app: App, services: Services) -> None:
             if window is None:
                 ack(**help_message(f"“{argument}” is not a window I know: use one of {WINDOW_CHOICES}."))
                 return
+            ack()
             stats = window_stats(services.redis, services.settings, window, services.clock())
-            ack(**stats_message(stats, services.settings.sla_minutes))
+            respond(**stats_message(stats, services.settings.sla_minutes), response_type="ephemeral")
         elif subcommand == "queue":
             if argument:
                 ack(**help_message(f"{COMMAND} queue takes nothing after it (not “{argument}”)."))
