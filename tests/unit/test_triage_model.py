@@ -78,3 +78,15 @@ def test_labels_are_by_id_only_and_the_held_out_split_is_the_one_drawn_first():
     training = {row["id"] for row in labels if row["split"] == "train"}
     assert len(training) >= 4000 and not training & set(held_out)
     assert training <= set((LABELLED / "train_ids.txt").read_text().split())
+
+
+def test_other_industries_are_labelled_by_id_only_every_tweet_by_both_passes():
+    folder = LABELLED.parent / "complaints_2019"
+    with (folder / "labels.csv").open(newline="") as rows:
+        reader = csv.DictReader(rows)
+        labels = list(reader)
+    with (folder / "passes.csv").open(newline="") as rows:
+        passes = {row["id"] for row in csv.DictReader(rows)}
+    assert reader.fieldnames == ["id", "split", *LABELS]  # no text: the tweets are not ours to redistribute
+    assert [row["id"] for row in labels] == (folder / "cv_ids.txt").read_text().split()
+    assert passes == {row["id"] for row in labels} and {row["split"] for row in labels} == {"cv"}
