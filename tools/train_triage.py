@@ -11,8 +11,9 @@ Method (docs/triage.md): the features of `workers/triage/features.py`, sublinear
 n-grams side by side (terms in at least two posts; the 100,000 most frequent character n-grams), one logistic
 regression per label (C = 16, chosen on cross-validation). Thresholds are chosen on 5-fold cross-validation
 for a care team's costs: a missed question or complaint costs twice a false alarm; for praise both cost the
-same. complaints-2019, when present, is added to the complaint model's training as weaker evidence
-(EXTRA_COMPLAINTS_WEIGHT).
+same. complaints-2019's tweets to brands of eight other industries, labelled by us with the same rules
+(tests/fixtures/complaints_2019), are trained on beside the airline posts, so that the model carries beyond
+airlines; they are read from ../shared as well, and left out, saying so, when absent.
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ from workers.triage.model import LABELS, MODEL_FILE, TriageModel  # noqa: E402
 
 POSTS = REPO.parent / "shared" / "datasets" / "twcs-airlines" / "first_posts.jsonl"
 COMPLAINTS_CSV = REPO.parent / "shared" / "datasets" / "complaints-2019" / "complaints.csv"
-# complaints-2019's tweets to brands of eight industries, as weaker evidence for the complaint model only: on our
-# own posts to non-airline brands they raise complaint F1 (0.735 -> 0.749), so the model carries beyond airlines.
-EXTRA_COMPLAINTS_WEIGHT = 0.5
 LABEL_FILE = REPO / "tests" / "fixtures" / "twcs_airlines" / "labels.csv"
+# Our labels (question, complaint, praise) for complaints-2019's 3,449 tweets to brands of eight industries.
+OTHER_INDUSTRIES_LABELS = REPO / "tests" / "fixtures" / "complaints_2019" / "labels.csv"
+OTHER_INDUSTRIES_WEIGHT = 1.0  # labelled as carefully as the airline posts (docs/labelling.md)
 OUTPUT = REPO / "workers" / "triage" / MODEL_FILE
 MISS_COST = {"question": 2.0, "complaint": 2.0, "praise": 1.0}  # cost of a miss, a false alarm costing 1
 C = 16.0
@@ -91,32 +92,34 @@ def labelled(split: str, texts: dict[str, str]) -> tuple[list[str], dict[str, li
     return [texts[row["id"]] for row in chosen], {label: [int(row[label]) for row in chosen] for label in LABELS}
 
 
-def load_extra_complaints() -> tuple[list[str], list[int]]:
-    """complaints-2019 (D. Preoţiuc-Pietro, M. Găman, N. Aletras, ACL 2019), when it is beside the repo."""
+Extra = tuple[list[str], dict[str, list[int]]]  # posts of other industries and their labels
+NO_EXTRA: Extra = ([], {label: [] for label in LABELS})
+
+
+def load_other_industries() -> Extra:
+    """complaints-2019 (D. Preoţiuc-Pietro, M. Găman, N. Aletras, ACL 2019) with our labels, when its texts are
+    beside the repo."""
     if not COMPLAINTS_CSV.exists():
-        return [], []
+        return NO_EXTRA
     with COMPLAINTS_CSV.open(encoding="utf-8", newline="") as rows:
+        texts = {row["id"]: row["text"] for row in csv.DictReader(rows)}
+    with OTHER_INDUSTRIES_LABELS.open(newline="") as rows:
         chosen = list(csv.DictReader(rows))
-    return [row["text"] for row in chosen], [int(row["complaint"]) for row in chosen]
+    return [texts[row["id"]] for row in chosen], {label: [int(row[label]) for row in chosen] for label in LABELS}
 
 
-def fit(texts: list[str], labels: dict[str, list[int]], extra: tuple[list[str], list[int]] = ([], [])):
+def fit(texts: list[str], labels: dict[str, list[int]], extra: Extra = NO_EXTRA):
     from sklearn.linear_model import LogisticRegression
 
-    extra_texts, extra_complaints = extra
+    extra_texts, extra_labels = extra
     vectorizer = Features()
     matrix = vectorizer.fit_transform(texts + extra_texts)
-    ours = matrix[: len(texts)]
-    models = {label: LogisticRegression(C=C, max_iter=5000).fit(ours, labels[label])
-              for label in LABELS if label != "complaint"}
-    weights = [1.0] * len(texts) + [EXTRA_COMPLAINTS_WEIGHT] * len(extra_texts)
-    models["complaint"] = LogisticRegression(C=C, max_iter=5000).fit(
-        matrix, labels["complaint"] + extra_complaints, sample_weight=weights)
-    return vectorizer, {label: models[label] for label in LABELS}
+    weights = [1.0] * len(texts) + [OTHER_INDUSTRIES_WEIGHT] * len(extra_texts)
+    return vectorizer, {label: LogisticRegression(C=C, max_iter=5000).fit(
+        matrix, labels[label] + extra_labels[label], sample_weight=weights) for label in LABELS}
 
 
-def out_of_fold(texts: list[str], labels: dict[str, list[int]],
-                extra: tuple[list[str], list[int]] = ([], [])) -> dict[str, list[float]]:
+def out_of_fold(texts: list[str], labels: dict[str, list[int]], extra: Extra = NO_EXTRA) -> dict[str, list[float]]:
     """Each post's probability per label from a model that never saw it (k-fold)."""
     from sklearn.model_selection import KFold
 
@@ -166,9 +169,9 @@ def main() -> int:
         print("skipped: scikit-learn is not installed (pip install -e '.[train]')")
         return 0
     posts, labels = labelled("train", texts)
-    extra = load_extra_complaints()
-    print(f"{len(posts)} labelled training posts (+ {len(extra[0])} complaints-2019 tweets at weight "
-          f"{EXTRA_COMPLAINTS_WEIGHT:g} for complaints); {FOLDS}-fold cross-validation on the posts:")
+    extra = load_other_industries()
+    print(f"{len(posts)} labelled training posts to airlines (+ {len(extra[0])} complaints-2019 tweets to brands of "
+          f"other industries, at weight {OTHER_INDUSTRIES_WEIGHT:g}); {FOLDS}-fold cross-validation on the airline posts:")
     probabilities = out_of_fold(posts, labels, extra)
     thresholds = {}
     for label in LABELS:
