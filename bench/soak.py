@@ -11,9 +11,9 @@ Prints mentions posted, carded, listed in a digest, missing and posted twice (bo
 otherwise); the time from the last urgent mention's posting to its card, and the time all urgent cards would
 take at Slack's pace if they came at once (urgent count / 1 per s, for comparison); how long after the last
 mention everything was accounted for; chat.postMessage 429s; X requests made and items read; the peak memory
-of Redis and of the worker processes (VmHWM, sampled every second, of each worker and its forked job children).
-and the CPU time the workers and their jobs spent on it all, and on the mentions alone (beyond what they spend idle, measured
-first): mentions per CPU-second, the pipeline's cost in this mix with the waits for Slack's pace costing nothing.
+of Redis and of the worker processes (VmHWM, sampled every second, of each worker and its forked job children);
+the CPU time the workers and their jobs spent in all, and on the mentions alone (beyond their idle rate, measured
+first): mentions per CPU-second, the pipeline's cost in this mix, the waits for Slack's pace costing nothing.
 
 ``SOAK_MINUTES`` (default 10) scales the run: ``SOAK_MINUTES=1`` posts 1,000 mentions in one minute.
 """
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
