@@ -47,8 +47,8 @@ def window_stats(connection: redis.Redis, settings: Settings, window: str, end: 
 def open_items(connection: redis.Redis, now: float) -> list[tuple[Item, CardRef]]:
     """Open questions and complaints that have a card in Slack, oldest first."""
     mentions = MentionStore(connection)
-    found = ((item, mentions.card(item.mention_id))
-             for item in open_queue(EventLog(connection).between(now - QUEUE_LOOKBACK.total_seconds(), now)))
+    events = EventLog(connection).awaiting_answer(now - QUEUE_LOOKBACK.total_seconds(), now)
+    found = ((item, mentions.card(item.mention_id)) for item in open_queue(events))
     return [(item, card) for item, card in found if card is not None]
 
 

@@ -24,12 +24,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from birdhouse.store.events import Event, EventKind
+from birdhouse.store.events import NEEDS_ANSWER, OK, Event, EventKind
 
-OK = "ok"
 PERSONAL = (EventKind.REPLY, EventKind.ESCALATE, EventKind.FOLLOW_BACK)  # what the leaderboard counts, in its order
 
-NEEDS_ANSWER = ("question", "complaint")
 WINDOWS: dict[str, timedelta] = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 DEFAULT_WINDOW = "24h"
 QUEUE_LOOKBACK = WINDOWS["30d"]  # how far back the open queue and the SLA look for unanswered items
@@ -151,8 +149,8 @@ def usage_days(window: str, end: float) -> tuple[str, ...]:
 def items(events: Iterable[Event]) -> dict[str, Item]:
     """Questions and complaints by mention id, with their replies, closes, claims and escalations folded in.
 
-    Events must be oldest first (as ``EventLog.between`` gives them); actions on mentions outside the events
-    given are ignored.
+    Each mention's events must be oldest first (as ``EventLog.between`` and ``EventLog.awaiting_answer`` give
+    them); actions on mentions outside the events given are ignored.
     """
     found: dict[str, Item] = {}
     for event in events:

@@ -16,7 +16,6 @@ from typing import Any
 from birdhouse import jobs
 from birdhouse.defaults import DAY
 from birdhouse.models import Author, CardKind, Follower
-from birdhouse.store.events import EventKind
 from birdhouse.store.followers import FollowerStore
 from birdhouse.store.outbox import member
 from slackbot.views import digest as digest_view
@@ -101,9 +100,7 @@ def announce(ctx: Context, store: FollowerStore, users: list[dict[str, Any]], no
     if not users:
         return {}
     limits = thresholds(ctx)
-    window = limits.mention_window_days * DAY
-    last_mention = {event.data.get("author_id"): event.at
-                    for event in ctx.events.between(now - window, now, {EventKind.MENTION})}
+    last_mention = ctx.events.latest_mentions([user["id"] for user in users], now - limits.mention_window_days * DAY)
     period = int(now // ctx.settings.digest_period)
     counts: dict[str, int] = {}
     for user in reversed(users):

@@ -8,7 +8,7 @@ from typing import Any
 
 from birdhouse import jobs
 from birdhouse.models import CardKind, Mention, epoch_seconds
-from birdhouse.store import Event, EventLog
+from birdhouse.store import Event
 from birdhouse.store.events import EventKind
 from workers.card_jobs import queue_new, requeue_unposted
 from workers.context import Context, current
@@ -96,12 +96,9 @@ def take(ctx: Context, posts: list[tuple[dict[str, Any], dict[str, Any] | None]]
         mentions.append(replace(Mention.from_api(post, author), triage=triage(post, author).to_dict()))
     first_sights = ctx.mentions.add(mentions)
     firsts = [mention for mention, first_sight in zip(mentions, first_sights, strict=True) if first_sight]
-    with ctx.redis.pipeline() as pipe:
-        events = EventLog(pipe)
-        for mention in firsts:
-            events.record(Event(EventKind.MENTION, at=mention.posted_at, mention_id=mention.id,
-                                data={"kind": mention.triage["kind"], "author_id": mention.author.id}))
-        pipe.execute()
+    ctx.events.record_all(Event(EventKind.MENTION, at=mention.posted_at, mention_id=mention.id,
+                                data={"kind": mention.triage["kind"], "author_id": mention.author.id})
+                          for mention in firsts)
     return [mention.id for mention in firsts]
 
 
