@@ -26,7 +26,7 @@ from workers.drain import queue_message
 from workers.notability import NOTABLE, Thresholds, assess, explanation
 from workers.polling import run_poll
 from workers.posting import Subject, post_once
-from workers.scheduler import Periodic, reschedule
+from workers.scheduler import Periodic, reschedule_at
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def post_digests() -> dict[str, Any]:
             queued.append(period)
     finally:
         next_start = (current_period + 1) * period_seconds
-        reschedule(ctx.redis, DIGEST.name, next_start - ctx.clock() + 1.0, ctx.clock)
+        reschedule_at(ctx.redis, DIGEST.name, next_start + 1.0)
     return {"queued": queued}
 
 

@@ -16,7 +16,7 @@ from birdhouse.store.capabilities import Capabilities
 from birdhouse.store.leases import HeldLease
 from workers.context import Context
 from workers.pacing import next_poll_delay
-from workers.scheduler import Periodic, reschedule
+from workers.scheduler import Periodic, reschedule_at
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,9 @@ def run_poll(ctx: Context, task: Periodic, endpoint: str, read: Callable[[], dic
         capabilities = Capabilities(ctx.redis)
         delay = task.interval(ctx.settings)
         started = ctx.clock()
+        # Should this poll never report back (its worker killed, Redis restarted under it), the next one comes
+        # once this one's lease has lapsed, not at the scheduler's longer fallback.
+        reschedule_at(ctx.redis, task.name, started + JOB_LEASE_SECONDS + delay)
         try:
             summary = read()
             if capabilities.missing_reason(endpoint) is not None:
@@ -60,6 +63,6 @@ def run_poll(ctx: Context, task: Periodic, endpoint: str, read: Callable[[], dic
             summary = {"unavailable": str(exc)}
         finally:
             # From this poll's start: the interval is from request to request, not stretched by the answer.
-            reschedule(ctx.redis, task.name, delay, lambda: started)
+            reschedule_at(ctx.redis, task.name, started + delay)
         summary["next_poll_in"] = round(delay, 1)
         return summary

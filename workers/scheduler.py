@@ -3,7 +3,7 @@
 The next due time of every periodic job lives in one Redis sorted set (``birdhouse.store.schedule``). Each
 ``birdhouse worker`` ticks at the earliest due time, and at least once a second; a tick claims a due job atomically (the first worker to move its
 due time wins) and queues it. The claim pushes the due time out by a fallback, so a job that dies still comes
-round again; a job that finishes sets its own next due time with ``reschedule`` (from X's rate-limit headers,
+round again; a job that finishes sets its own next due time with ``reschedule_at`` (from X's rate-limit headers,
 say). Nothing lives in a process: stop every worker, start one, and the chains carry on where they were.
 """
 
@@ -38,8 +38,9 @@ class Periodic:
         return max(2 * self.interval(settings), 30.0)
 
 
-def reschedule(connection: redis.Redis, name: str, delay: float, clock: Callable[[], float] = time.time) -> None:
-    Schedule(connection).set_due(name, clock() + delay)
+def reschedule_at(connection: redis.Redis, name: str, at: float) -> None:
+    """Run ``name`` next at ``at`` (epoch seconds)."""
+    Schedule(connection).set_due(name, at)
 
 
 def next_due(connection: redis.Redis, name: str) -> float | None:

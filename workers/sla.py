@@ -34,7 +34,7 @@ from workers.context import Context, current
 from workers.drain import details_of, queue_message
 from workers.polling import JOB_LEASE_SECONDS
 from workers.posting import Posted, Subject, post_once
-from workers.scheduler import Periodic, reschedule
+from workers.scheduler import Periodic, reschedule_at
 
 CHECK_SECONDS = 60.0
 CHECK = Periodic("sla", jobs.Job.CHECK_SLA, interval=lambda settings: CHECK_SECONDS)
@@ -91,7 +91,7 @@ def check() -> dict[str, Any]:
         try:
             return check_open_items(ctx)
         finally:
-            reschedule(ctx.redis, CHECK.name, CHECK_SECONDS, ctx.clock)
+            reschedule_at(ctx.redis, CHECK.name, ctx.clock() + CHECK_SECONDS)
 
 
 def check_open_items(ctx: Context) -> dict[str, Any]:

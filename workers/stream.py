@@ -23,7 +23,7 @@ from birdhouse.store.activity import STREAM_LEASE, StreamMemory
 from workers.context import Context
 from workers.ingest import ensure_subscriptions, take_event
 from workers.mentions import POLL
-from workers.scheduler import reschedule
+from workers.scheduler import reschedule_at
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class ActivityStream:
         heard_at = self.memory.heard_at()
         if gap_exceeds_backfill(heard_at, now):
             log.warning("the Activity stream was away longer than X's backfill: polling mentions now")
-            reschedule(ctx.redis, POLL.name, 0.0, ctx.clock)
+            reschedule_at(ctx.redis, POLL.name, ctx.clock())
         lines = ctx.x.stream(backfill_minutes=backfill_minutes(heard_at, now),
                              silence_seconds=ctx.settings.stream_silence)
         self.connection_attempts += 1

@@ -13,8 +13,8 @@ from tests.conftest import Stack
 from tests.helpers import FakeClock
 from workers.mentions import POLL
 from workers.periodic import PERIODIC
-from workers.polling import run_poll
-from workers.scheduler import Scheduler, next_due, reschedule
+from workers.polling import JOB_LEASE_SECONDS, run_poll
+from workers.scheduler import Scheduler, next_due, reschedule_at
 
 
 def _scheduler(stack: Stack, now: list[float]) -> Scheduler:
@@ -54,7 +54,7 @@ def test_a_poll_that_never_reports_back_comes_round_again_after_its_fallback(sta
 def test_the_job_sets_its_next_run_and_a_new_scheduler_honours_it(stack: Stack):
     now = [1_000.0]
     _scheduler(stack, now).tick()
-    reschedule(stack.redis, POLL.name, 15, clock=lambda: now[0])
+    reschedule_at(stack.redis, POLL.name, now[0] + 15)
     assert next_due(stack.redis, POLL.name) == 1_015.0
 
     restarted = _scheduler(stack, now)  # every worker stopped and a new one started
@@ -82,9 +82,9 @@ def test_the_poll_job_reschedules_itself_from_the_configured_interval(stack: Sta
 def test_a_tick_waits_for_the_earliest_due_time_not_a_whole_second(stack: Stack):
     now = [1_000.0]
     scheduler = _scheduler(stack, now)
-    reschedule(stack.redis, POLL.name, 0.3, clock=lambda: now[0])
+    reschedule_at(stack.redis, POLL.name, now[0] + 0.3)
     assert abs(scheduler.until_next_due(1.0) - 0.3) < 1e-6  # the poll starts when it is due
-    reschedule(stack.redis, POLL.name, 30.0, clock=lambda: now[0])
+    reschedule_at(stack.redis, POLL.name, now[0] + 30.0)
     assert scheduler.until_next_due(1.0) == 1.0  # and ticks still come at least once a second
 
 
@@ -100,3 +100,19 @@ def test_polls_are_spaced_from_start_to_start_however_slowly_x_answers(stack: St
 
     run_poll(stack.ctx, POLL, "mentions", slow_read)
     assert next_due(stack.redis, POLL.name) == pytest.approx(started + 20, abs=0.01)
+
+
+def test_a_poll_cut_off_mid_read_is_due_again_once_its_lease_lapses_not_at_the_fallback(stack: Stack):
+    stack.ctx.clock = clock = FakeClock(time.time())
+    started = clock()
+    seen_mid_read = []
+
+    def read_then_die() -> dict:
+        # What any worker's scheduler finds should this poll's worker be killed now, or Redis restart under it.
+        seen_mid_read.append(next_due(stack.redis, POLL.name))
+        return {}
+
+    run_poll(stack.ctx, POLL, "mentions", read_then_die)
+    interval = POLL.interval(stack.settings)
+    assert seen_mid_read == [pytest.approx(started + JOB_LEASE_SECONDS + interval, abs=0.01)]
+    assert JOB_LEASE_SECONDS + interval < POLL.fallback(stack.settings)
