@@ -108,15 +108,18 @@ def load_other_industries() -> Extra:
     return [texts[row["id"]] for row in chosen], {label: [int(row[label]) for row in chosen] for label in LABELS}
 
 
-def fit(texts: list[str], labels: dict[str, list[int]], extra: Extra = NO_EXTRA):
+def fit(texts: list[str], labels: dict[str, list[int]], extra: Extra = NO_EXTRA,
+        extra_weight: float = OTHER_INDUSTRIES_WEIGHT):
+    """The vectorizer and one logistic regression per label of ``labels``, trained on ``texts`` and the extra
+    posts (each weighing ``extra_weight`` against a post of ``texts``)."""
     from sklearn.linear_model import LogisticRegression
 
     extra_texts, extra_labels = extra
     vectorizer = Features()
     matrix = vectorizer.fit_transform(texts + extra_texts)
-    weights = [1.0] * len(texts) + [OTHER_INDUSTRIES_WEIGHT] * len(extra_texts)
+    weights = [1.0] * len(texts) + [extra_weight] * len(extra_texts)
     return vectorizer, {label: LogisticRegression(C=C, max_iter=5000).fit(
-        matrix, labels[label] + extra_labels[label], sample_weight=weights) for label in LABELS}
+        matrix, gold + extra_labels[label], sample_weight=weights) for label, gold in labels.items()}
 
 
 def out_of_fold(texts: list[str], labels: dict[str, list[int]], extra: Extra = NO_EXTRA) -> dict[str, list[float]]:
