@@ -27,7 +27,7 @@ from birdhouse.store.events import Event, EventKind, EventLog
 
 DAYS = 30
 MENTIONS_PER_DAY = 3_000
-END = 1_800_000_000.0
+END = 1_700_000_000.0  # in the past: the log trims by its events' own times
 SEED = 12
 REQUIRED = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN",
             "X_ACCESS_TOKEN_SECRET", "BIRDHOUSE_MENTIONS_CHANNEL", "BIRDHOUSE_FOLLOWERS_CHANNEL",

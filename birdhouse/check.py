@@ -10,7 +10,7 @@ import redis
 
 from birdhouse.activity import FOLLOW_EVENT
 from birdhouse.errors import SlackError, SlackUnavailable, XError, XNotEnrolled
-from birdhouse.redis_server import describe
+from birdhouse.redis_server import MIN_VERSION, describe, new_enough
 from birdhouse.settings import Settings
 from birdhouse.slackclient import SlackClient
 from birdhouse.store.capabilities import FOLLOW_EVENTS, Capabilities
@@ -46,6 +46,10 @@ def check_redis(settings: Settings, connection: redis.Redis) -> Iterator[Finding
         yield Finding(False, "Redis", f"unreachable ({exc}): set REDIS_URL to a running server")
         return
     yield Finding(True, "Redis", describe(connection))
+    version = str(connection.info("server").get("redis_version", "?"))
+    if not new_enough(version):
+        yield Finding(False, "Redis", f"version {version} is too old: Birdhouse needs Redis "
+                                      f"{'.'.join(map(str, MIN_VERSION))} or later")
     policy = connection.config_get("maxmemory-policy").get("maxmemory-policy", "noeviction")
     if policy != "noeviction":
         yield Finding(False, "Redis", f"maxmemory-policy is {policy}: set it to noeviction, or evicted keys "

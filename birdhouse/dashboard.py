@@ -46,10 +46,9 @@ def window_stats(connection: redis.Redis, settings: Settings, window: str, end: 
 
 def open_items(connection: redis.Redis, now: float) -> list[tuple[Item, CardRef]]:
     """Open questions and complaints that have a card in Slack, oldest first."""
-    mentions = MentionStore(connection)
-    events = EventLog(connection).awaiting_answer(now - QUEUE_LOOKBACK.total_seconds(), now)
-    found = ((item, mentions.card(item.mention_id)) for item in open_queue(events))
-    return [(item, card) for item, card in found if card is not None]
+    queue = open_queue(EventLog(connection).awaiting_answer(now - QUEUE_LOOKBACK.total_seconds(), now))
+    cards = MentionStore(connection).cards([item.mention_id for item in queue])
+    return [(item, card) for item, card in zip(queue, cards, strict=True) if card is not None]
 
 
 def permalinks(connection: redis.Redis, client: SlackClient, cards: list[CardRef]) -> list[str | None]:
@@ -70,12 +69,11 @@ def permalinks(connection: redis.Redis, client: SlackClient, cards: list[CardRef
 def open_cards(connection: redis.Redis, client: SlackClient, now: float, shown: int) -> list[OpenCard]:
     """The open queue as the team sees it: who wrote what, and where its card is. Slack is asked for the
     permalinks of the oldest ``shown`` only: the rest are counted, not listed."""
-    mentions = MentionStore(connection)
     found = open_items(connection, now)
     links = permalinks(connection, client, [card for _, card in found[:shown]]) + [None] * len(found[shown:])
+    mentions = MentionStore(connection).get_many([item.mention_id for item, _ in found])
     cards = []
-    for (item, card), link in zip(found, links, strict=True):
-        mention = mentions.get(item.mention_id)
+    for (item, card), link, mention in zip(found, links, mentions, strict=True):
         author, text = (mention.author.username, mention.text) if mention else ("unknown", "")
         cards.append(OpenCard(item, card, author, text, link))
     return cards

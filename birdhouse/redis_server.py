@@ -121,6 +121,15 @@ def resolve(url: str | None, data_dir: Path) -> Choice:
                                    f"started its own (data in {data_dir})", private)
 
 
+MIN_VERSION = (6, 2)  # ZADD GT and ZMSCORE, which the event log's indexes use
+
+
+def new_enough(version: str) -> bool:
+    """Whether a Redis of ``version`` ("7.0.15") has every command Birdhouse uses."""
+    numbers = tuple(int(part) for part in version.split(".")[:2] if part.isdigit())
+    return numbers >= MIN_VERSION
+
+
 def describe(connection: redis.Redis) -> str:
     """Version and persistence, for the start-up log: whether a restart would lose queued work."""
     try:

@@ -33,9 +33,15 @@ class CardRef:
     channel: str
     ts: str
 
+    FIELDS = ("channel", "ts")
+
     @classmethod
     def read(cls, connection: redis.Redis, key: str) -> CardRef | None:
-        channel, ts = connection.hmget(key, "channel", "ts")
+        return cls.from_fields(connection.hmget(key, *cls.FIELDS))
+
+    @classmethod
+    def from_fields(cls, fields: list[bytes | None]) -> CardRef | None:
+        channel, ts = fields
         return cls(channel.decode(), ts.decode()) if channel and ts else None
 
     def write(self, connection: redis.Redis | redis.client.Pipeline, key: str) -> None:
@@ -102,6 +108,13 @@ class MentionStore(Store):
     # -- cards -------------------------------------------------------------------------------------
     def card(self, mention_id: str) -> CardRef | None:
         return CardRef.read(self.connection, self._key(mention_id) + ":card")
+
+    def cards(self, mention_ids: list[str]) -> list[CardRef | None]:
+        """Each mention's card, in one round trip."""
+        with self.connection.pipeline(transaction=False) as pipe:
+            for mention_id in mention_ids:
+                pipe.hmget(self._key(mention_id) + ":card", *CardRef.FIELDS)
+            return [CardRef.from_fields(fields) for fields in pipe.execute()]
 
     def set_card(self, mention_id: str, card: CardRef) -> None:
         """On a pipeline (a transaction), so the card and its mention leaving the unposted set are one step."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from birdhouse.errors import RedisUnavailable
-from birdhouse.redis_server import PrivateRedis, answers, connect, describe, redact_url, resolve
+from birdhouse.redis_server import PrivateRedis, answers, connect, describe, new_enough, redact_url, resolve
 
 
 def test_a_private_server_starts_durable_and_stops(tmp_path):
@@ -54,3 +54,9 @@ def test_a_redis_that_stopped_is_described_as_not_answering(tmp_path):
     with PrivateRedis(tmp_path / "redis") as server:
         connection = connect(server.url)
     assert describe(connection).startswith("not answering")
+
+
+@pytest.mark.parametrize(("version", "enough"), [("7.0.15", True), ("6.2.0", True), ("10.0", True),
+                                                 ("6.0.16", False), ("5.0.7", False), ("?", False)])
+def test_a_redis_older_than_6_2_is_too_old(version: str, enough: bool):
+    assert new_enough(version) is enough
