@@ -38,10 +38,17 @@ def sla_clock(settings: Settings) -> Elapsed:
 
 
 def window_stats(connection: redis.Redis, settings: Settings, window: str, end: float) -> Stats:
+    [stats] = windows_stats(connection, settings, (window,), end)
+    return stats
+
+
+def windows_stats(connection: redis.Redis, settings: Settings, windows: tuple[str, ...], end: float) -> list[Stats]:
+    """The stats of each window ending at ``end``, from one read of the events of the longest."""
     usage = UsageStore(connection)
-    return compute(EventLog(connection).between(window_start(window, end), end), window=window, end=end,
-                   sla_seconds=settings.sla_minutes * 60, elapsed=sla_clock(settings),
-                   usage={day: usage.day(day) for day in usage_days(window, end)})
+    events = EventLog(connection).between(min(window_start(window, end) for window in windows), end)
+    days = {day: usage.day(day) for window in windows for day in usage_days(window, end)}
+    return [compute(events, window=window, end=end, sla_seconds=settings.sla_minutes * 60,
+                    elapsed=sla_clock(settings), usage=days) for window in windows]
 
 
 def open_items(connection: redis.Redis, now: float) -> list[tuple[Item, CardRef]]:

@@ -37,7 +37,7 @@ POST_BURST = 5
 # Birdhouse keeps one call of each burst in hand: its clock and Slack's are never exactly together, and a
 # token taken a hair early is a 429 (which costs far more than the call it saved).
 BURST_MARGIN = 1
-TIER_PER_MINUTE = {"t1": 1, "t2": 20, "t3": 50, "t4": 100}
+TIER_PER_MINUTE = {"t2": 20, "t3": 50, "t4": 100}  # the tiers of the methods Birdhouse calls
 METHOD_TIERS = {
     "chat.update": "t3", "chat.postEphemeral": "t4", "chat.getPermalink": "t4",
     "views.open": "t4", "views.update": "t4", "views.publish": "t4",
@@ -64,10 +64,13 @@ def pace_of(method: str, channel: str | None, multiple: float) -> Pace:
     return Pace(method, per_minute / 60 * multiple, per_minute - BURST_MARGIN)
 
 
-def web_client(settings: Settings, logger: logging.Logger | None = None) -> WebClient:
-    """slack_sdk for Bolt's own calls (auth.test); Birdhouse's writes go through ``SlackClient``."""
+def web_client(settings: Settings, logger: logging.Logger | None = None, *,
+               retry_rate_limits: bool = True) -> WebClient:
+    """slack_sdk as configured: for Bolt's own calls (auth.test), which may wait out a 429 as slack_sdk does,
+    and inside ``SlackClient`` (``retry_rate_limits=False``), through which every write of Birdhouse goes."""
+    retries = [RateLimitErrorRetryHandler(max_retry_count=RATE_LIMITED_TRIES)] if retry_rate_limits else []
     return WebClient(logger=logger, token=settings.slack_bot_token, base_url=settings.slack_api_url,
-                     timeout=TIMEOUT_SECONDS, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=5)])
+                     timeout=TIMEOUT_SECONDS, retry_handlers=retries)
 
 
 def retry_after_of(headers: dict[str, Any]) -> float:
@@ -84,8 +87,7 @@ class SlackClient:
         self.clock = clock
         self.sleep = sleep
         # No retry handlers: slack_sdk's default retries a dropped connection, which may post a message twice.
-        self.web = WebClient(logger=logger, token=settings.slack_bot_token, base_url=settings.slack_api_url,
-                             timeout=TIMEOUT_SECONDS, retry_handlers=[])
+        self.web = web_client(settings, logger, retry_rate_limits=False)
 
     # -- writes ------------------------------------------------------------------------------------------
     def post_message(self, channel: str, *, text: str, blocks: list[dict[str, Any]] | None = None,

@@ -185,7 +185,8 @@ def open_queue(events: Iterable[Event]) -> list[Item]:
 def compute(events: Iterable[Event], *, window: str, end: float, sla_seconds: float,
             elapsed: Elapsed = wall_clock, usage: Mapping[str, Mapping[str, int]] | None = None) -> Stats:
     """The numbers for ``window`` ending at ``end``, from the events of that window (oldest first) and the
-    UsageStore days named by ``usage_days`` (day -> {"endpoint:requests": n, "endpoint:items": n})."""
+    UsageStore days named by ``usage_days`` (day -> {"endpoint:requests": n, "endpoint:items": n,
+    "endpoint:billed": n})."""
     start = window_start(window, end)
     in_window = [event for event in events if start <= event.at <= end]
     kinds = Counter(event.data.get("kind", "other") for event in in_window if event.kind == EventKind.MENTION)

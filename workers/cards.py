@@ -4,7 +4,7 @@ place for everyone, and acted on through its buttons (``workers.actions``).
 A kind of card (``mention_cards``, ``follower_cards``) says what its card shows, where it goes and where its
 message is kept; everything else is done here, the same way for every kind. Posting is
 ``workers.posting.post_once``, called by the drain of the card's channel (``workers.drain``), which alone posts
-to that channel's outbox order.
+to that channel, in its outbox's order.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from rq import get_current_job
 
 from birdhouse.models import CardKind
 from birdhouse.settings import Settings
-from birdhouse.store import CardRef, Lease
+from birdhouse.store import CardRef
+from birdhouse.store.leases import HeldLease
 from birdhouse.store.card_updates import PendingUpdates
 from workers.backlog import Band
 from workers.context import Context
 from workers.posting import Subject, post_once
 
-RENDER_LEASE_SECONDS = 10.0  # longer than one chat.update with its timeout; frees a dead worker's lease
+RENDER_LEASE_SECONDS = 5.0  # renewed while a render runs (a chat.update may wait on Slack); a dead one's frees
 
 
 @dataclass(frozen=True)
@@ -118,16 +119,17 @@ def update_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any
     pending = PendingUpdates(ctx.redis)
     pending.mark(cards.kind, subject_id)
     job = get_current_job()
-    lease = Lease(ctx.redis, f"render:{cards.kind}:{subject_id}", RENDER_LEASE_SECONDS, token=job.id if job else None)
     rendered = 0
-    while pending.pending(cards.kind, subject_id) and lease.acquire():
-        try:
-            while pending.take(cards.kind, subject_id):
+    while pending.pending(cards.kind, subject_id):
+        lease = HeldLease(ctx.redis, f"render:{cards.kind}:{subject_id}", RENDER_LEASE_SECONDS,
+                          token=job.id if job else None)
+        with lease as held:
+            if not held:
+                break  # another renderer holds it: it renders again before letting go
+            while not lease.lost.is_set() and pending.take(cards.kind, subject_id):
                 message = cards.compose(ctx, subject_id)
                 if message is None:
                     return {"skipped": "not stored"}
                 ctx.slack.update_message(card.channel, card.ts, text=message.text, blocks=message.blocks)
                 rendered += 1
-        finally:
-            lease.release()
     return {"updated": card.ts, "rendered": rendered}

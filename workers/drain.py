@@ -27,7 +27,7 @@ from typing import Any
 
 import redis
 
-from birdhouse.errors import SlackError, SlackUnavailable
+from birdhouse.errors import SlackError, SlackRateLimited, SlackUnavailable
 from birdhouse.models import CardKind
 from birdhouse.slackclient import pace_of
 from birdhouse.store import CardRef
@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 LEASE_SECONDS = 5.0  # a dead drain's channel is taken over this long after its last renewal
 IDLE_WAIT = 0.2  # an idle drainer is woken by anything queued, and looks anyway this often
 BACKOFF_SECONDS = 2.0  # after Slack did not answer, before trying the message again
+# Slack did not answer (the message may be posted), or kept answering 429: the message stays and is tried again.
+NOT_YET = (SlackUnavailable, SlackRateLimited)
 UNANSWERED_IN_A_ROW = 3  # then the channel's drain ends, and the next round begins it again
 DIGEST_EVENT = "birdhouse_digest"
 
@@ -102,15 +104,15 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
             name, _band = head
             try:
                 post_member(ctx, channel, name, posters)
-            except SlackUnavailable as exc:  # maybe posted: it stays, and post_once checks before posting again
-                log.warning("Slack did not answer posting %s in %s: %s", name, channel, exc.error)
+            except NOT_YET as exc:  # it stays, and post_once checks before posting again
+                log.warning("Slack did not take %s in %s: %s", name, channel, exc.error)
                 unanswered += 1
                 if unanswered >= UNANSWERED_IN_A_ROW:
                     break  # Slack is down: the channel waits for the next round
                 if stop is not None:
-                    stop.wait(BACKOFF_SECONDS)
+                    stop.wait(exc.retry_after if isinstance(exc, SlackRateLimited) else BACKOFF_SECONDS)
                 continue
-            except SlackError as exc:  # refused: a card stays unposted and the next poll hands it back
+            except SlackError as exc:  # refused: its mentions are unposted (again), for the next poll to hand back
                 log.error("Slack refused %s in %s: %s", name, channel, exc.error)
             except LookupError as exc:
                 log.error("%s", exc)
@@ -127,7 +129,10 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
 
 def post_member(ctx: Context, channel: str, name: str, posters: dict[str, Poster]) -> dict[str, Any]:
     kind, subject_id = parse_member(name)
-    return posters[kind](ctx, channel, subject_id)
+    poster = posters.get(kind)
+    if poster is None:  # queued by a version that knew a kind this one does not
+        raise LookupError(f"{name} in {channel} is of no kind this version posts; it leaves the outbox")
+    return poster(ctx, channel, subject_id)
 
 
 def drain_posters(kinds: dict[CardKind, CardType]) -> dict[str, Poster]:
@@ -164,9 +169,16 @@ def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:
         text, blocks = mention_digest(mentions)
         return {"text": text, "blocks": blocks}
 
-    posted = post_once(ctx, Subject(DIGEST_EVENT, "digest_id", digest_id), channel, compose,
-                       posted=lambda: (card := digests.card(digest_id)) and card.ts,
-                       record=lambda pipe, ts: Digests(pipe).set_card(digest_id, CardRef(channel, ts)))
+    try:
+        posted = post_once(ctx, Subject(DIGEST_EVENT, "digest_id", digest_id), channel, compose,
+                           posted=lambda: (card := digests.card(digest_id)) and card.ts,
+                           record=lambda pipe, ts: Digests(pipe).set_card(digest_id, CardRef(channel, ts)))
+    except SlackError as exc:
+        # Slack refused the digest itself (not a look at the history, after which it may be posted): its lines
+        # are unposted mentions again, handed back by the next poll like a refused card.
+        if exc.method == "chat.postMessage" and not isinstance(exc, NOT_YET):
+            digests.unfold(digest_id, ctx.mentions.UNPOSTED)
+        raise
     return {"digest": posted.ts, "lines": len(mentions)}
 
 

@@ -7,7 +7,7 @@ import redis
 
 from birdhouse.models import CardKind, Mention
 from birdhouse.settings import Settings
-from birdhouse.stats import NEEDS_ANSWER
+from birdhouse.store.events import NEEDS_ANSWER
 from birdhouse.store import CardRef, MentionStore
 from birdhouse.store.capabilities import Capabilities
 from birdhouse.store.cards import CardStore, Threads

@@ -87,6 +87,7 @@ def find_message(ctx: Context, channel: str, subject: Subject, since: float,
         return None
     except SlackError as exc:
         # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss.
-        # Fail: the drain tries again, and an operator sees why (usually a missing channels:history scope).
+        # Fail, and an operator sees why (usually a missing channels:history scope): the message leaves the outbox;
+        # a card is handed back by the next poll, and tried again.
         log.error("cannot search #%s for %s: %s", channel, subject.name, exc.error)
         raise

@@ -57,8 +57,8 @@ class HeldLease:
     """A lease renewed every fifth of its ``seconds`` for as long as it is held (``with``); ``lost`` is set if
     a renewal came too late and another holder took it."""
 
-    def __init__(self, connection: redis.Redis, name: str, seconds: float) -> None:
-        self.lease = Lease(connection, name, seconds)
+    def __init__(self, connection: redis.Redis, name: str, seconds: float, token: str | None = None) -> None:
+        self.lease = Lease(connection, name, seconds, token)
         self.renew_every = seconds / 5
         self.lost = threading.Event()
         self._done = threading.Event()

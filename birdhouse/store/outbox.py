@@ -171,3 +171,13 @@ class Digests(Store):
             pipe.srem(unposted_key, *mention_ids)  # a line of a digest is not handed back as a card
             pipe.zadd(outbox_key, {member("digest", digest_id): _score(band, at)})
             pipe.execute()
+
+    def unfold(self, digest_id: str, unposted_key: str) -> None:
+        """A digest Slack refused: its mentions are unposted again, lines of no digest (``fold`` undone, but for
+        the outbox, which its drain leaves)."""
+        mention_ids = self.lines(digest_id)
+        with self.connection.pipeline() as pipe:
+            pipe.delete(self._key(digest_id), *(self._line_key(mention_id) for mention_id in mention_ids))
+            if mention_ids:
+                pipe.sadd(unposted_key, *mention_ids)
+            pipe.execute()

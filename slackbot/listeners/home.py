@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from birdhouse.dashboard import open_cards, window_stats
+from birdhouse.dashboard import open_cards, windows_stats
 from slackbot.services import Services
 from slackbot.views.home import QUEUE_ITEMS, home_view
 
@@ -17,7 +17,6 @@ def register(app: App, services: Services) -> None:
         if event.get("tab") != "home":  # the Messages tab opens this event too
             return
         now = services.clock()
-        day = window_stats(services.redis, services.settings, "24h", now)
-        week = window_stats(services.redis, services.settings, "7d", now)
+        day, week = windows_stats(services.redis, services.settings, ("24h", "7d"), now)
         queue = open_cards(services.redis, services.slack, now, shown=QUEUE_ITEMS)
         services.slack.publish_view(event["user"], home_view(day, week, queue, services.settings, now))

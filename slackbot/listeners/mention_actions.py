@@ -30,13 +30,17 @@ from birdhouse.store.events import EventKind
 from slackbot.authz import team_only
 from slackbot.services import Services
 from slackbot.views import mention_card as card
+from slackbot.views import notices
 from slackbot.views.buttons import ON_X_SUFFIX
 from slackbot.views.reply_modal import (CALLBACK_ID, SAVED_ACTION, TEXT_ACTION, ReplyDraft, reply_modal,
                                         submission_errors, typed_text)
 
 log = logging.getLogger(__name__)
 
-NOT_ON_TEAM_IN_MODAL = "Only the social team (BIRDHOUSE_TEAM) can reply from Birdhouse."
+# A refusal as said under the reply's input: plain words, where a modal would show emoji codes as text.
+IN_MODAL = {notices.NOT_ON_TEAM: "Only the social team (BIRDHOUSE_TEAM) can reply from Birdhouse.",
+            notices.TEAM_UNKNOWN: "Birdhouse could not check the team with Slack just now, so nothing was sent. "
+                                  "Try again in a moment."}
 
 
 # The buttons that reach X: the kind of event each writes (which names its action key) and its job.
@@ -55,7 +59,7 @@ def _done_by(kind: str, mention: Mention, cards: CardStore) -> str | None:
 def refuse_in_modal(ack: Ack, body: dict[str, Any], slack: SlackClient, text: str) -> BoltResponse:
     """A reply submitted by someone off the team: said under the input, and the modal stays open."""
     draft = ReplyDraft.from_metadata(body["view"]["private_metadata"])
-    return ack(response_action="errors", errors={draft.text_block: NOT_ON_TEAM_IN_MODAL})
+    return ack(response_action="errors", errors={draft.text_block: IN_MODAL.get(text, text)})
 
 
 class MentionActions:

@@ -323,6 +323,19 @@ def test_someone_off_the_team_is_refused_and_nothing_reaches_x(stack: Stack):
     assert EventLog(stack.redis).between(0, 2e10, {"reply", "escalate", "claim", "done"}) == []
 
 
+def test_a_reply_submitted_by_someone_off_the_team_is_refused_in_the_modal_in_plain_words(stack: Stack):
+    card, _ = card_for(stack)
+    view = open_reply(stack, ALICE, card)
+
+    answer = stack.slack.submit_view(MALLORY, view["id"], reply_values("Not mine to send"))  # a view passed around
+
+    assert answer.status == 200 and answer.json()["response_action"] == "errors"
+    said = stack.slack.views[view["id"]]["errors"]["reply_text"]
+    assert said.startswith("Only the social team") and ":no_entry:" not in said
+    stack.work()
+    assert brand_replies(stack) == []
+
+
 # -- like and follow back on a self-serve tier: the web intent ----------------------------------------------
 def test_like_on_self_serve_falls_back_to_the_x_com_link_and_says_why(stack: Stack):
     card, post = card_for(stack)

@@ -174,6 +174,32 @@ def test_slack_storms_of_429_and_5xx_lose_nothing_and_post_nothing_twice(stack: 
     assert all(stack.ctx.mentions.card(mention_id) for mention_id in ids)
 
 
+def accounted_once(posted: Posted, ids: list[str]) -> bool:
+    """Every mention is a card or a line of a digest, and none is both or twice."""
+    accounted = Counter(posted.carded() + posted.digest_lines())
+    assert set(accounted.values()) <= {1}, [mention for mention, times in accounted.items() if times > 1]
+    return set(accounted) == set(ids)
+
+
+@pytest.mark.parametrize("answer", [
+    pytest.param(Fault("/api/chat.postMessage", "status", times=RATE_LIMITED_TRIES, status=429,
+                       body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": "0"}),
+                 id="429-past-every-wait"),
+    pytest.param(Fault("/api/chat.postMessage", "status", times=1, status=200,
+                       body={"ok": False, "error": "invalid_blocks"}), id="refused"),
+])
+def test_a_digest_slack_does_not_take_loses_none_of_its_lines(stack: Stack, answer: Fault):
+    posted = Posted(stack.slack)
+    ids = post_burst(stack, total=40)  # none urgent: the first message posted is a digest
+    under_pressure(stack, 0.0)
+    stack.slack.inject(answer)
+
+    eventually(lambda: stack.poll_mentions() or accounted_once(posted, ids))  # each poll hands back the unposted
+
+    assert not stack.slack.faults() and posted.digests()
+    assert stack.ctx.mentions.unposted() == []
+
+
 def test_the_slack_adapter_turns_slacks_failures_into_birdhouses_errors(stack: Stack):
     slack = stack.ctx.slack
     stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=503, body="upstream connect error"))
