@@ -98,3 +98,7 @@ class SlackRateLimited(SlackError):
     def __init__(self, method: str, retry_after: float) -> None:
         super().__init__(method, "ratelimited")
         self.retry_after = retry_after
+
+
+# Slack did not answer (what was asked may have happened) or kept answering 429: worth asking again, later.
+SLACK_TRY_AGAIN = (SlackUnavailable, SlackRateLimited)

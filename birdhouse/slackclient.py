@@ -30,6 +30,8 @@ from birdhouse.store.slack_pace import SlackPace
 
 TIMEOUT_SECONDS = 15
 RATE_LIMITED_TRIES = 5  # 429s in a row on one call before giving up on it
+# Errors Slack answers with HTTP 200 that, by its method references, may follow a call that partly happened.
+UNFINISHED = frozenset({"internal_error", "fatal_error", "request_timeout", "service_unavailable"})
 
 # Slack's published limits (docs.slack.dev/apis/web-api/rate-limits; tiers as in specs/slack-methods).
 POSTS_PER_CHANNEL_PER_SECOND = 1.0
@@ -173,6 +175,8 @@ class SlackClient:
                 if response.status_code >= 500:
                     raise SlackUnavailable(method, f"HTTP {response.status_code}") from exc
                 error = response.get("error") if isinstance(response.data, dict) else None
+                if error in UNFINISHED:
+                    raise SlackUnavailable(method, error) from exc
                 raise SlackError(method, error or f"HTTP {response.status_code}") from exc
             except (OSError, http.client.HTTPException, ValueError) as exc:  # no answer, or not Slack's
                 raise SlackUnavailable(method, str(exc) or type(exc).__name__) from exc

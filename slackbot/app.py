@@ -62,9 +62,8 @@ def answer_failure(error: Exception, body: dict[str, Any], respond: Respond | No
         return None
     kind = "slash command" if "command" in body else body.get("type") or "Slack"
     log.warning("Redis is away (%s: %s): a %s request was not acted on", type(error).__name__, error, kind)
-    if response is None:  # the listener had acked already; Slack has its answer
-        if "command" in body:  # a command that acks before it reads Redis answers through its response_url
-            tell_redis_away(respond)
+    if response is None:  # the listener had acked already (a command, a Share press): told by its response_url
+        tell_redis_away(respond)
         return None
     if "command" in body:  # Slack shows the answer to a slash command, privately, to whoever typed it
         return BoltResponse(status=200, body=json.dumps({"response_type": "ephemeral", "text": REDIS_AWAY}),

@@ -223,6 +223,8 @@ def post_case(ctx: Context, channel: str, mention_id: str) -> dict[str, Any]:
         case_ts = post_once(ctx, Subject(CASE_EVENT, "tweet_id", mention_id), channel, compose,
                             posted=lambda: ledger.posted(key),
                             record=lambda pipe, ts: ActionLedger(pipe).note_posted(key, ts)).ts
+    except errors.SLACK_TRY_AGAIN:
+        raise  # maybe posted: the case stays in the outbox, and post_once looks before posting again
     except errors.SlackError as exc:  # nothing was posted, and nothing will be: the button works again, and says why
         ledger.release(key)
         tell(ctx, CardKind.MENTION, mention_id, user, notices.case_refused(channel, exc.error))

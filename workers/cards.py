@@ -132,4 +132,6 @@ def update_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any
                     return {"skipped": "not stored"}
                 ctx.slack.update_message(card.channel, card.ts, text=message.text, blocks=message.blocks)
                 rendered += 1
+            if lease.lost.is_set():  # another renderer took over mid-render: it renders again, after this one
+                pending.mark(cards.kind, subject_id)
     return {"updated": card.ts, "rendered": rendered}

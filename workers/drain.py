@@ -27,7 +27,7 @@ from typing import Any
 
 import redis
 
-from birdhouse.errors import SlackError, SlackRateLimited, SlackUnavailable
+from birdhouse.errors import SLACK_TRY_AGAIN, SlackError, SlackRateLimited
 from birdhouse.models import CardKind
 from birdhouse.slackclient import pace_of
 from birdhouse.store import CardRef
@@ -44,8 +44,6 @@ log = logging.getLogger(__name__)
 LEASE_SECONDS = 5.0  # a dead drain's channel is taken over this long after its last renewal
 IDLE_WAIT = 0.2  # an idle drainer is woken by anything queued, and looks anyway this often
 BACKOFF_SECONDS = 2.0  # after Slack did not answer, before trying the message again
-# Slack did not answer (the message may be posted), or kept answering 429: the message stays and is tried again.
-NOT_YET = (SlackUnavailable, SlackRateLimited)
 UNANSWERED_IN_A_ROW = 3  # then the channel's drain ends, and the next round begins it again
 DIGEST_EVENT = "birdhouse_digest"
 
@@ -104,7 +102,7 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
             name, _band = head
             try:
                 post_member(ctx, channel, name, posters)
-            except NOT_YET as exc:  # it stays, and post_once checks before posting again
+            except SLACK_TRY_AGAIN as exc:  # it stays, and post_once checks before posting again
                 log.warning("Slack did not take %s in %s: %s", name, channel, exc.error)
                 unanswered += 1
                 if unanswered >= UNANSWERED_IN_A_ROW:
@@ -173,11 +171,12 @@ def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:
         posted = post_once(ctx, Subject(DIGEST_EVENT, "digest_id", digest_id), channel, compose,
                            posted=lambda: (card := digests.card(digest_id)) and card.ts,
                            record=lambda pipe, ts: Digests(pipe).set_card(digest_id, CardRef(channel, ts)))
-    except SlackError as exc:
-        # Slack refused the digest itself (not a look at the history, after which it may be posted): its lines
-        # are unposted mentions again, handed back by the next poll like a refused card.
-        if exc.method == "chat.postMessage" and not isinstance(exc, NOT_YET):
-            digests.unfold(digest_id, ctx.mentions.UNPOSTED)
+    except SLACK_TRY_AGAIN:
+        raise  # maybe posted: it stays in the outbox, and post_once looks before posting again
+    except SlackError:
+        # Refused, so not posted: its lines are unposted mentions again, handed back by the next poll as a refused
+        # card is.
+        digests.unfold(digest_id, ctx.mentions.UNPOSTED)
         raise
     return {"digest": posted.ts, "lines": len(mentions)}
 

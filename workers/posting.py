@@ -16,7 +16,7 @@ from typing import Any
 
 import redis
 
-from birdhouse.errors import SlackError
+from birdhouse.errors import SlackError, SlackUnavailable
 from birdhouse.store.posts import PostAttempts
 from workers.context import Context
 
@@ -86,8 +86,8 @@ def find_message(ctx: Context, channel: str, subject: Subject, since: float,
                     break
         return None
     except SlackError as exc:
-        # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss.
-        # Fail, and an operator sees why (usually a missing channels:history scope): the message leaves the outbox;
-        # a card is handed back by the next poll, and tried again.
+        # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss. Whether it
+        # was posted is unknown, as when Slack did not answer: the message stays in its outbox, and an operator
+        # sees why (usually a missing channels:history scope).
         log.error("cannot search #%s for %s: %s", channel, subject.name, exc.error)
-        raise
+        raise SlackUnavailable(exc.method, exc.error) from exc

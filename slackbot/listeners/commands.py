@@ -71,9 +71,13 @@ def register(app: App, services: Services) -> None:
         key = f"stats-share:{channel}:{window}:{end}"
         if not once.claim(key, services.clock()):
             return
-        stats = window_stats(services.redis, services.settings, window, end)
-        answer = respond(**stats_message(stats, services.settings.sla_minutes, shared_by=user),
-                         response_type="in_channel", replace_original=False)
+        try:
+            stats = window_stats(services.redis, services.settings, window, end)
+            answer = respond(**stats_message(stats, services.settings.sla_minutes, shared_by=user),
+                             response_type="in_channel", replace_original=False)
+        except Exception:
+            once.release(key)  # nothing was posted: the next press may try again
+            raise
         if answer.status_code != 200:  # e.g. the response_url expired: nothing was posted, so allow a retry
             log.warning("sharing stats in %s failed: %s %s", channel, answer.status_code, answer.body)
             once.release(key)

@@ -14,6 +14,7 @@ import pytest
 from birdhouse import jobs
 from birdhouse.store import EventLog
 from birdhouse.store.actions import ActionLedger, action_key
+from birdhouse.slackclient import RATE_LIMITED_TRIES
 from emulators.http import Fault
 from tests.conftest import ALICE, BOB, MALLORY, MENTIONS, SUPPORT, Stack
 from tests.helpers import (buttons, card_for, click, current, drained_by_two_workers_at_once, eventually, events,
@@ -270,6 +271,27 @@ def test_a_case_slack_refuses_is_told_to_the_presser_and_escalate_works_again(st
     stack.work()
     [case] = stack.slack.messages(SUPPORT)
     assert [event.data["case_ts"] for event in events(stack, "escalate")] == [case["ts"]]
+
+
+@pytest.mark.parametrize("answer", [
+    pytest.param(Fault("/api/chat.postMessage", "status", times=RATE_LIMITED_TRIES, status=429,
+                       body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": "0"}), id="429s"),
+    pytest.param(Fault("/api/chat.postMessage", "status", times=1, status=200,
+                       body={"ok": False, "error": "internal_error"}), id="maybe-posted"),
+])
+def test_a_case_slack_does_not_take_yet_is_posted_once_later_and_nobody_is_told_it_failed(stack: Stack,
+                                                                                          answer: Fault):
+    card, post = card_for(stack, "@acme your charger caught fire in my kitchen")
+    stack.slack.inject(answer)
+
+    click(stack, ALICE, card, "mention.escalate")
+    stack.work()
+
+    assert not stack.slack.faults()  # Slack's answer met the case
+    [case] = stack.slack.messages(SUPPORT)
+    assert [event.data["case_ts"] for event in events(stack, "escalate")] == [case["ts"]]
+    assert notes_to(stack, ALICE) == []
+    assert "Escalated by <@U0ALICE>" in section(current(stack, card), "status")
 
 
 def test_a_case_goes_out_before_the_cards_already_waiting_in_its_channel(stack: Stack):
