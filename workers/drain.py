@@ -33,10 +33,12 @@ from birdhouse.slackclient import pace_of
 from birdhouse.store import CardRef
 from birdhouse.store.leases import HeldLease
 from birdhouse.store.outbox import Digests, Outbox, member, parse_member
+from birdhouse.store.posts import PostAttempts
 from slackbot.views.mention_digest import mention_digest
 from workers.backlog import Band, cards_in_time, to_fold
 from workers.cards import CardType, post_card
 from workers.context import Context
+from workers.mention_cards import MENTION_CARDS
 from workers.posting import Subject, post_once
 
 log = logging.getLogger(__name__)
@@ -150,12 +152,20 @@ def fold(ctx: Context, channel: str, waiting: int) -> int:
     if waiting <= fits:
         return 0
     folded = 0
-    for lines in to_fold(outbox.head(channel, waiting), fits):
+    backlog = outbox.head(channel, waiting)
+    for lines in to_fold(backlog, fits, attempted_cards(ctx, [name for name, _ in backlog])):
         mention_ids = sorted((parse_member(name)[1] for name in lines), key=int)
         Digests(ctx.redis).fold(channel, uuid.uuid4().hex[:12], mention_ids, Band.DIGEST, ctx.clock(),
                                 ctx.mentions.UNPOSTED)
         folded += len(mention_ids)
     return folded
+
+
+def attempted_cards(ctx: Context, names: list[str]) -> frozenset[str]:
+    """The mention cards among ``names`` whose post was attempted and not confirmed: Slack may show them."""
+    subjects = {Subject(MENTION_CARDS.event_type, MENTION_CARDS.subject_key, parse_member(name)[1]).name: name
+                for name in names if name.startswith("mention:")}
+    return frozenset(subjects[subject] for subject in PostAttempts(ctx.redis).unconfirmed(list(subjects)))
 
 
 def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ together.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -24,21 +25,8 @@ from birdhouse.store.follows import Follows
 
 OPEN, DONE, DISMISSED = "open", "done", "dismissed"
 
-# Change the status only from the expected one: two people pressing Done record one Done.
-_SET_STATUS = """
-local raw = redis.call('hget', KEYS[1], 'status')
-local status = 'open'
-if raw then status = cjson.decode(raw)['status'] end
-if status ~= ARGV[1] then return 0 end
-redis.call('hset', KEYS[1], 'status', ARGV[2])
-return 1
-"""
-# Release a claim only for its holder.
-_UNCLAIM = """
-local raw = redis.call('hget', KEYS[1], 'claimed_by')
-if raw and cjson.decode(raw)['user'] == ARGV[1] then return redis.call('hdel', KEYS[1], 'claimed_by') end
-return 0
-"""
+# What else a change of the Slack app's buttons writes in its transaction (its event), on that transaction.
+Also = Callable[[redis.client.Pipeline], None]
 
 
 @dataclass(frozen=True)
@@ -112,16 +100,40 @@ class CardStore(Store):
         )
 
     # -- the Slack app's changes (no X involved) ----------------------------------------------------
-    def claim(self, mention_id: str, mark: Mark) -> bool:
+    # Each is made only from the state it expects (two people pressing Done record one Done), together with
+    # ``also`` (its event) in one transaction: a card changed is never a card whose change went unrecorded.
+    def claim(self, mention_id: str, mark: Mark, also: Also) -> bool:
         """True when this person now holds the card; False when someone already did."""
-        return bool(self.connection.hsetnx(self._key(mention_id), "claimed_by", json.dumps(asdict(mark))))
+        return self._change(mention_id, lambda status, holder: holder is None, "claimed_by", asdict(mark), also)
 
-    def unclaim(self, mention_id: str, user: str) -> bool:
-        return bool(self.connection.eval(_UNCLAIM, 1, self._key(mention_id), user))
+    def unclaim(self, mention_id: str, user: str, also: Also) -> bool:
+        return self._change(mention_id, lambda status, holder: holder == user, "claimed_by", None, also)
 
-    def change_status(self, mention_id: str, expected: str, new: str, mark: Mark) -> bool:
-        value = json.dumps({"status": new, **asdict(mark)})
-        return bool(self.connection.eval(_SET_STATUS, 1, self._key(mention_id), expected, value))
+    def change_status(self, mention_id: str, expected: str, new: str, mark: Mark, also: Also) -> bool:
+        return self._change(mention_id, lambda status, holder: status == expected, "status",
+                            {"status": new, **asdict(mark)}, also)
+
+    def _change(self, mention_id: str, allowed: Callable[[str, str | None], bool], field: str,
+                value: dict[str, Any] | None, also: Also) -> bool:
+        """Set ``field`` to ``value`` (None: remove it) if ``allowed(status, holder)``, with ``also``; a change
+        made meanwhile by someone else is seen, and decided on again (``WATCH``)."""
+        key = self._key(mention_id)
+
+        def attempt(pipe: redis.client.Pipeline) -> bool:
+            status, holder = pipe.hmget(key, "status", "claimed_by")
+            if not allowed(json.loads(status)["status"] if status else OPEN,
+                           json.loads(holder)["user"] if holder else None):
+                return False
+            pipe.multi()
+            if value is None:
+                pipe.hdel(key, field)
+            else:
+                pipe.hset(key, field, json.dumps(value))
+                pipe.expire(key, CARD_RETENTION_SECONDS)
+            also(pipe)
+            return True
+
+        return bool(self.connection.transaction(attempt, key, value_from_callable=True))
 
     # -- the workers' changes (after X answered) ----------------------------------------------------
     def add_reply(self, mention_id: str, reply: Reply) -> None:

@@ -22,6 +22,13 @@ class PostAttempts(Store):
     def confirmed(self, subject: str) -> None:
         self.connection.delete(self._key(subject))
 
+    def unconfirmed(self, subjects: list[str]) -> set[str]:
+        """Those of ``subjects`` with an attempt not yet confirmed, in one round trip."""
+        if not subjects:
+            return set()
+        noted = self.connection.mget([self._key(subject) for subject in subjects])
+        return {subject for subject, at in zip(subjects, noted, strict=True) if at is not None}
+
 
 class SlaPosts(Store):
     """Works on a pipeline too, so a post is recorded together with its event."""

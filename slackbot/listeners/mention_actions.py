@@ -4,8 +4,8 @@ Every press is settled before Slack hears back: the person is checked against th
 before any listener here runs), the card's state is read, and the action is claimed (``ActionLedger``,
 ``SET NX``) and queued — a double click, two people at once or a redelivery find the claim taken and do nothing. That is Redis work plus at most a Slack call or
 two, well inside the 3 seconds; anything touching X is left to a worker (``workers.actions``), which updates
-the card for everyone. Claim, unassign, done, dismiss and reopen never touch X: their state change is one
-atomic Redis command here, and a quick job re-renders the card.
+the card for everyone. Claim, unassign, done, dismiss and reopen never touch X: their state change and its
+event are one Redis transaction here, and a quick job re-renders the card.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from birdhouse import jobs
 from birdhouse.errors import SlackError
 from birdhouse.models import CardKind, Mark, Mention
 from birdhouse.slackclient import SlackClient
-from birdhouse.store import Event
+from birdhouse.store import Event, EventLog
 from birdhouse.store.actions import action_key
 from birdhouse.store.cards import DISMISSED, DONE, OPEN, CardStore
 from birdhouse.store.events import EventKind
@@ -97,7 +97,7 @@ class MentionActions:
             # else: a double click or a second person; the first press is being carried out.
         ack()
 
-    # -- claim, unassign, done, dismiss, reopen: no X, one atomic change ---------------------------------
+    # -- claim, unassign, done, dismiss, reopen: no X, one transaction ----------------------------------
     def card_action(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         pressed = self._pressed(body, action)
         if pressed is not None:
@@ -114,22 +114,23 @@ class MentionActions:
         state = self.cards.get(mention_id)
         holder = state.claimed_by.user if state.claimed_by else None
         transitions = {
-            card.CLAIM: (EventKind.CLAIM, lambda: self.cards.claim(mention_id, mark), f"<@{holder}> has already claimed it."),
-            card.UNCLAIM: (EventKind.UNCLAIM, lambda: self.cards.unclaim(mention_id, mark.user),
+            card.CLAIM: (EventKind.CLAIM, lambda also: self.cards.claim(mention_id, mark, also),
+                         f"<@{holder}> has already claimed it."),
+            card.UNCLAIM: (EventKind.UNCLAIM, lambda also: self.cards.unclaim(mention_id, mark.user, also),
                            f"Only <@{holder}>, who claimed it, can unassign it." if holder else "Nobody holds it."),
-            card.DONE_ACTION: (EventKind.DONE, lambda: self.cards.change_status(mention_id, OPEN, DONE, mark),
+            card.DONE_ACTION: (EventKind.DONE, lambda also: self.cards.change_status(mention_id, OPEN, DONE, mark, also),
                                "It is already closed."),
-            card.DISMISS: (EventKind.DISMISS, lambda: self.cards.change_status(mention_id, OPEN, DISMISSED, mark),
+            card.DISMISS: (EventKind.DISMISS,
+                           lambda also: self.cards.change_status(mention_id, OPEN, DISMISSED, mark, also),
                            "It is already closed."),
             card.REOPEN: (EventKind.REOPEN,
-                          lambda: state.closed and self.cards.change_status(mention_id, state.status, OPEN, mark),
+                          lambda also: state.closed and self.cards.change_status(mention_id, state.status, OPEN, mark,
+                                                                                 also),
                           "It is already open."),
         }
         kind, change, refusal = transitions[action_id]
-        if not change():
-            return refusal
-        self.services.events.record(Event(kind, at=mark.at, mention_id=mention_id, user=mark.user))
-        return None
+        event = Event(kind, at=mark.at, mention_id=mention_id, user=mark.user)
+        return None if change(lambda pipe: EventLog(pipe).record(event)) else refusal
 
     # -- reply: a modal, then a worker -----------------------------------------------------------------
     def _modal(self, mention: Mention, draft: ReplyDraft, user: str, **kwargs: Any) -> dict[str, Any]:

@@ -203,6 +203,21 @@ def test_a_digest_slack_does_not_take_loses_none_of_its_lines(stack: Stack, answ
     assert stack.ctx.mentions.unposted() == []
 
 
+def test_a_card_slack_may_have_posted_is_not_folded_into_a_digest_when_pressure_comes(stack: Stack):
+    posted = Posted(stack.slack)
+    ids = post_burst(stack, total=40)
+    stack.slack.inject(Fault("/api/chat.postMessage", "drop", times=UNANSWERED_IN_A_ROW))
+    stack.poll_mentions()  # the first card's post goes unanswered, three times: the drain leaves it for its next round
+    [attempted] = [name.removeprefix("bh:posting:birdhouse_mention:")
+                   for name in map(bytes.decode, stack.redis.keys("bh:posting:birdhouse_mention:*"))]
+
+    under_pressure(stack, 0.0)  # then the backlog is more than Slack can post in time
+    eventually(lambda: stack.poll_mentions() or accounted_once(posted, ids))
+
+    assert attempted in posted.carded() and attempted not in posted.digest_lines()
+    assert posted.digests()
+
+
 def test_the_slack_adapter_turns_slacks_failures_into_birdhouses_errors(stack: Stack):
     slack = stack.ctx.slack
     stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=503, body="upstream connect error"))
