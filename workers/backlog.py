@@ -45,18 +45,19 @@ def cards_in_time(seconds: float, per_second: float, burst: int) -> int:
     return burst + int(seconds * per_second)
 
 
-def to_fold(backlog: list[tuple[str, int]], fits: int, attempted: frozenset[str] = frozenset()) -> list[list[str]]:
+def to_fold(backlog: list[tuple[str, int]], fits: int, cards_only: frozenset[str] = frozenset()) -> list[list[str]]:
     """The digests to make of ``backlog`` (members with their bands, most urgent first, oldest first within a
     band) when more is waiting than ``fits`` in time: foldable mentions, least urgent band first and oldest first
     within it, in digests of at most DIGEST_LINES, until what is left fits (each digest is a post too, so one of
     k lines frees k - 1). Oldest first: under a steady load, newer arrivals of higher bands keep going ahead of
-    what is left, so folding the newest would leave the oldest waiting until the load ends. Never the
-    ``attempted``: a card Slack may have posted already (its answer was lost) stays a card, to be looked for."""
+    what is left, so folding the newest would leave the oldest waiting until the load ends. Never those in
+    ``cards_only``: a card Slack may have posted already (its answer was lost), to be looked for, or a line of a
+    digest Slack refused, which would be refused again with it."""
     left = len(backlog)
     if left <= fits:
         return []
     candidates = [(-band, position, name) for position, (name, band) in enumerate(backlog)
-                  if band in FOLDABLE and name.startswith("mention:") and name not in attempted]
+                  if band in FOLDABLE and name.startswith("mention:") and name not in cards_only]
     foldable = [name for *_, name in sorted(candidates)]
     folded: list[list[str]] = []
     while left > fits:

@@ -153,7 +153,7 @@ def fold(ctx: Context, channel: str, waiting: int) -> int:
         return 0
     folded = 0
     backlog = outbox.head(channel, waiting)
-    for lines in to_fold(backlog, fits, attempted_cards(ctx, [name for name, _ in backlog])):
+    for lines in to_fold(backlog, fits, cards_only(ctx, [name for name, _ in backlog])):
         mention_ids = sorted((parse_member(name)[1] for name in lines), key=int)
         Digests(ctx.redis).fold(channel, uuid.uuid4().hex[:12], mention_ids, Band.DIGEST, ctx.clock(),
                                 ctx.mentions.UNPOSTED)
@@ -161,11 +161,15 @@ def fold(ctx: Context, channel: str, waiting: int) -> int:
     return folded
 
 
-def attempted_cards(ctx: Context, names: list[str]) -> frozenset[str]:
-    """The mention cards among ``names`` whose post was attempted and not confirmed: Slack may show them."""
-    subjects = {Subject(MENTION_CARDS.event_type, MENTION_CARDS.subject_key, parse_member(name)[1]).name: name
-                for name in names if name.startswith("mention:")}
-    return frozenset(subjects[subject] for subject in PostAttempts(ctx.redis).unconfirmed(list(subjects)))
+def cards_only(ctx: Context, names: list[str]) -> frozenset[str]:
+    """The mention cards among ``names`` that must not be folded: those whose post was attempted and not
+    confirmed (Slack may show them), and the lines of a digest Slack refused."""
+    mentions = {parse_member(name)[1]: name for name in names if name.startswith("mention:")}
+    subjects = {Subject(MENTION_CARDS.event_type, MENTION_CARDS.subject_key, mention_id).name: name
+                for mention_id, name in mentions.items()}
+    attempted = {subjects[subject] for subject in PostAttempts(ctx.redis).unconfirmed(list(subjects))}
+    refused = {mentions[mention_id] for mention_id in Digests(ctx.redis).refused_lines(list(mentions))}
+    return frozenset(attempted | refused)
 
 
 def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:
@@ -184,8 +188,8 @@ def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:
     except SLACK_TRY_AGAIN:
         raise  # maybe posted: it stays in the outbox, and post_once looks before posting again
     except SlackError:
-        # Refused, so not posted: its lines are unposted mentions again, handed back by the next poll as a refused
-        # card is.
+        # Refused, so not posted: its lines are unposted mentions again, handed back by the next poll as cards (one
+        # line may be what Slack refused: folded again, it would take the others down with it every time).
         digests.unfold(digest_id, ctx.mentions.UNPOSTED)
         raise
     return {"digest": posted.ts, "lines": len(mentions)}

@@ -101,7 +101,8 @@ class CardStore(Store):
 
     # -- the Slack app's changes (no X involved) ----------------------------------------------------
     # Each is made only from the state it expects (two people pressing Done record one Done), together with
-    # ``also`` (its event) in one transaction: a card changed is never a card whose change went unrecorded.
+    # ``also`` (its event) in one MULTI/EXEC: a process killed between the two can no longer make one without
+    # the other.
     def claim(self, mention_id: str, mark: Mark, also: Also) -> bool:
         """True when this person now holds the card; False when someone already did."""
         return self._change(mention_id, lambda status, holder: holder is None, "claimed_by", asdict(mark), also)
@@ -120,7 +121,10 @@ class CardStore(Store):
         key = self._key(mention_id)
 
         def attempt(pipe: redis.client.Pipeline) -> bool:
-            status, holder = pipe.hmget(key, "status", "claimed_by")
+            fields = dict(zip(("status", "claimed_by"), pipe.hmget(key, "status", "claimed_by"), strict=True))
+            if value is not None and fields[field] and json.loads(fields[field]) == value:
+                return True  # made already: EXEC's answer was lost, and redis-py tried again
+            status, holder = fields["status"], fields["claimed_by"]
             if not allowed(json.loads(status)["status"] if status else OPEN,
                            json.loads(holder)["user"] if holder else None):
                 return False

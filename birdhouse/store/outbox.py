@@ -145,6 +145,10 @@ class Digests(Store):
     def _line_key(mention_id: str) -> str:
         return f"bh:mention:{mention_id}:digest"
 
+    @staticmethod
+    def _refused_key(mention_id: str) -> str:
+        return f"bh:mention:{mention_id}:refused_digest"
+
     def lines(self, digest_id: str) -> list[str]:
         raw = self.connection.get(self._key(digest_id))
         return json.loads(raw) if raw else []
@@ -174,10 +178,19 @@ class Digests(Store):
 
     def unfold(self, digest_id: str, unposted_key: str) -> None:
         """A digest Slack refused: its mentions are unposted again, lines of no digest (``fold`` undone, but for
-        the outbox, which its drain leaves)."""
+        the outbox, which its drain leaves), and noted as lines of a refused digest (``refused_lines``)."""
         mention_ids = self.lines(digest_id)
         with self.connection.pipeline() as pipe:
             pipe.delete(self._key(digest_id), *(self._line_key(mention_id) for mention_id in mention_ids))
+            for mention_id in mention_ids:
+                pipe.set(self._refused_key(mention_id), digest_id, ex=REMEMBER_SECONDS)
             if mention_ids:
                 pipe.sadd(unposted_key, *mention_ids)
             pipe.execute()
+
+    def refused_lines(self, mention_ids: list[str]) -> list[str]:
+        """Those of ``mention_ids`` that were lines of a digest Slack refused."""
+        if not mention_ids:
+            return []
+        noted = self.connection.mget([self._refused_key(mention_id) for mention_id in mention_ids])
+        return [mention_id for mention_id, digest in zip(mention_ids, noted, strict=True) if digest is not None]

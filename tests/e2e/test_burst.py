@@ -201,6 +201,9 @@ def test_a_digest_slack_does_not_take_loses_none_of_its_lines(stack: Stack, answ
     [not_taken] = [record.args[0] for record in caplog.records if record.name == "workers.drain"][:1]
     assert not_taken.startswith("digest:")  # what Slack did not take was a digest, most urgent of what waited
     assert stack.ctx.mentions.unposted() == []
+    refused = [key.decode().split(":")[2] for key in stack.redis.keys("bh:mention:*:refused_digest")]
+    assert set(refused) <= set(posted.carded())  # a refused digest's lines come back as cards, not folded again
+    assert bool(refused) == (answer.body["error"] != "ratelimited")
 
 
 def test_a_card_slack_may_have_posted_is_not_folded_into_a_digest_when_pressure_comes(stack: Stack):

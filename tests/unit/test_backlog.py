@@ -70,9 +70,9 @@ def test_under_a_steady_load_no_praise_waits_behind_newer_ones():
     assert max(waits) <= 2
 
 
-def test_a_card_whose_post_slack_may_have_taken_is_never_folded():
+def test_a_card_kept_as_a_card_is_never_folded():
     backlog = [(f"mention:{n}", Band.PRAISE) for n in range(6)]
-    assert to_fold(backlog, fits=2, attempted=frozenset({"mention:0"})) == [
+    assert to_fold(backlog, fits=2, cards_only=frozenset({"mention:0"})) == [
         ["mention:1", "mention:2", "mention:3", "mention:4", "mention:5"]]
 
 

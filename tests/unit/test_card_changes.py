@@ -59,3 +59,12 @@ def test_a_change_whose_event_cannot_be_written_is_not_made(redis_conn: redis.Re
         CardStore(redis_conn).change_status("m1", OPEN, DONE, Mark("U1", 1.0), cannot_record)
     assert CardStore(redis_conn).get("m1").status == OPEN
     assert CardStore(redis_conn).unclaim("m1", "U1", lambda pipe: None) is False  # nobody holds it
+
+
+def test_a_change_tried_again_after_its_answer_was_lost_is_seen_as_made_not_refused(redis_conn: redis.Redis):
+    cards, events = CardStore(redis_conn), []
+    alice, bob = Mark("U1", 1.0), Mark("U2", 1.0)
+    assert cards.claim("m1", alice, events.append)
+    assert cards.claim("m1", alice, events.append)  # the same press again: EXEC ran, its answer did not arrive
+    assert not cards.claim("m1", bob, events.append)  # someone else: refused
+    assert len(events) == 1  # the event was queued with the change, once
