@@ -62,14 +62,14 @@ class Fault:
     """One scripted misbehaviour for requests whose path starts with ``path``."""
 
     path: str
-    kind: str  # "status" | "latency" | "drop"
+    kind: str  # "status" | "latency" | "drop" | "lose_answer" (done, then the connection dropped: the answer lost)
     times: int = 1
     status: int = 503
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
-    KINDS = ("status", "latency", "drop")
+    KINDS = ("status", "latency", "drop", "lose_answer")
 
     def __post_init__(self) -> None:
         if self.kind not in self.KINDS:
@@ -108,7 +108,13 @@ class Emulator:
         self._routes.append((method, regex, handler))
 
     def dispatch(self, request: Request) -> Response:
-        self._apply_faults(request)
+        losing_the_answer = self._apply_faults(request)  # the other faults answer instead of the handler
+        response = self._route(request)
+        if losing_the_answer:
+            raise DropConnection()  # what was asked is done; its answer never leaves
+        return response
+
+    def _route(self, request: Request) -> Response:
         allowed = []
         for method, regex, handler in self._routes:
             match = regex.match(request.path)
@@ -153,18 +159,20 @@ class Emulator:
                     return fault
         return None
 
-    def _apply_faults(self, request: Request) -> None:
+    def _apply_faults(self, request: Request) -> bool:
+        """Play the request's fault, if it has one; True when its answer is to be lost once it is handled."""
         if request.path.startswith("/_emulator/"):
-            return
+            return False
         fault = self._take_fault(request.path)
         if fault is None:
-            return
+            return False
         if fault.kind == "latency":
             time.sleep(fault.seconds)
         elif fault.kind == "drop":
             raise DropConnection()
-        else:
+        elif fault.kind == "status":
             raise FaultResponse(Response(fault.status, fault.body, dict(fault.headers)))
+        return fault.kind == "lose_answer"
 
     def _control_add_fault(self, request: Request) -> Response:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import io
 import json
 import threading
@@ -277,6 +278,14 @@ def test_faults_reach_slack_sdk(slack: SlackEmulator, client: WebClient) -> None
     sturdy = WebClient(slack.bot_token, base_url=f"{slack.url}/api/", retry_handlers=[ConnectionErrorRetryHandler()])
     assert sturdy.chat_postMessage(channel=CHANNEL, text="x")["ok"]
     assert slack.count_requests("POST", "/api/chat.postMessage") == 3
+
+    # A lost answer: Slack posted, and the client never heard. Only a look at the history can tell.
+    slack.inject(Fault("/api/chat.postMessage", "lose_answer"))
+    before = len(slack.messages(CHANNEL))
+    no_retries = WebClient(slack.bot_token, base_url=f"{slack.url}/api/", retry_handlers=[])
+    with pytest.raises((OSError, http.client.HTTPException)):
+        no_retries.chat_postMessage(channel=CHANNEL, text="lost")
+    assert len(slack.messages(CHANNEL)) == before + 1 and slack.messages(CHANNEL)[-1]["text"] == "lost"
 
 
 # -- Slack toward a real Bolt app ------------------------------------------------------------------
