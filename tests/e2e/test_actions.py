@@ -16,7 +16,7 @@ from birdhouse.store import EventLog
 from birdhouse.store.actions import ActionLedger, action_key
 from birdhouse.slackclient import RATE_LIMITED_TRIES
 from emulators.http import Fault
-from tests.conftest import ALICE, BOB, MALLORY, MENTIONS, SUPPORT, Stack
+from tests.conftest import ALICE, BOB, MALLORY, MENTIONS, SUPPORT, TEAM_GROUP, Stack
 from tests.helpers import (buttons, card_for, click, current, drained_by_two_workers_at_once, eventually, events,
                            notes_to, section)
 from workers.actions import escalate
@@ -354,6 +354,21 @@ def test_a_reply_submitted_by_someone_off_the_team_is_refused_in_the_modal_in_pl
     assert answer.status == 200 and answer.json()["response_action"] == "errors"
     said = stack.slack.views[view["id"]]["errors"]["reply_text"]
     assert said.startswith("Only the social team") and ":no_entry:" not in said
+    stack.work()
+    assert brand_replies(stack) == []
+
+
+def test_a_reply_submitted_while_slack_cannot_list_the_team_says_so_in_the_modal(stack: Stack):
+    card, _ = card_for(stack)
+    view = open_reply(stack, ALICE, card)
+    stack.redis.delete(f"bh:slack:usergroup:{TEAM_GROUP}")  # the team's members, kept a minute, have expired
+    stack.slack.inject(Fault("/api/usergroups.users.list", "status", status=503))
+
+    answer = stack.slack.submit_view(ALICE, view["id"], reply_values("Sorry! On its way."))
+
+    said = answer.json()["errors"]["reply_text"]
+    assert said.startswith("Birdhouse could not check the team") and ":warning:" not in said
+    assert view["id"] in stack.slack.views  # still open, with what was typed
     stack.work()
     assert brand_replies(stack) == []
 
