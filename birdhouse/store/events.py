@@ -23,6 +23,8 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import Any
 
+import redis
+
 from birdhouse.defaults import STATS_RETENTION_SECONDS
 from birdhouse.store.base import Store
 
@@ -132,6 +134,10 @@ class EventLog(Store):
     BUILDING = "bh:events:building"  # held by the one process building them
     BUILD_SECONDS = 600
 
+    def __init__(self, connection: redis.Redis | redis.client.Pipeline) -> None:
+        super().__init__(connection)
+        self._indexed = False  # once the indexes cover the log they always do: no need to ask Redis again
+
     def record(self, event: Event) -> Event:
         self.record_all([event])
         return event
@@ -186,7 +192,8 @@ class EventLog(Store):
         upgrade) has none: by one process, under a lease; False while another one builds them. Events
         recorded meanwhile index themselves; one met again by the build is listed twice, which the reader
         drops. Processes of the version before must all be stopped first: what they write is not indexed."""
-        if self.connection.exists(self.INDEXED):
+        if self._indexed or self.connection.exists(self.INDEXED):
+            self._indexed = True
             return True
         if not self.connection.set(self.BUILDING, os.getpid(), nx=True, ex=self.BUILD_SECONDS):
             return False
@@ -204,6 +211,7 @@ class EventLog(Store):
             self.connection.set(self.INDEXED, "1")
         finally:
             self.connection.delete(self.BUILDING)
+        self._indexed = True
         return True
 
 
