@@ -19,6 +19,7 @@ from birdhouse.settings import Settings
 from birdhouse.slackclient import SlackClient
 from birdhouse.stats import QUEUE_LOOKBACK, Elapsed, Item, Stats, compute, open_queue, usage_days, window_start
 from birdhouse.store import CardRef, EventLog, MentionStore, UsageStore
+from birdhouse.store.outbox import Outbox
 from birdhouse.store.permalinks import PermalinkStore
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,22 @@ def permalinks(connection: redis.Redis, client: SlackClient, cards: list[CardRef
                 continue
             store.set(card, links[index])
     return links
+
+
+@dataclass(frozen=True)
+class BlockedChannel:
+    """A channel Slack refuses every message in, and what waits for it."""
+
+    channel: str
+    error: str  # Slack's code: not_in_channel, is_archived...
+    since: float
+    waiting: int
+
+
+def blocked_channels(connection: redis.Redis) -> list[BlockedChannel]:
+    outbox = Outbox(connection)
+    return [BlockedChannel(channel, blocked.error, blocked.since, outbox.waiting(channel))
+            for channel, blocked in outbox.all_blocked().items()]
 
 
 def open_cards(connection: redis.Redis, client: SlackClient, now: float, shown: int) -> list[OpenCard]:

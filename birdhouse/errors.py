@@ -92,6 +92,12 @@ class SlackUnavailable(SlackError):
     """Slack did not answer (timeout, dropped connection) or answered 5xx: a post may or may not have happened."""
 
 
+class SlackBlocked(SlackError):
+    """Slack refused for a reason no message can change: the bot is not in the channel, the channel is archived
+    or gone, the token is revoked or lacks a scope. Every message to the channel is refused alike until someone
+    acts, so what waits for it keeps waiting: nothing was posted."""
+
+
 class SlackRateLimited(SlackError):
     """Slack kept answering 429 after every wait it asked for. ``retry_after`` is its last word, in seconds."""
 

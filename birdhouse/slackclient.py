@@ -6,7 +6,8 @@ processes together stay under Slack's limits and wait before Slack would say 429
 comes is waited out for its Retry-After, and slows that bucket for a while.
 
 Slack's failures leave here as Birdhouse's own errors (``birdhouse.errors``): ``SlackError`` for a refusal,
-``SlackUnavailable`` for no answer or a 5xx. Nothing else is retried here: a chat.postMessage whose answer was
+``SlackUnavailable`` for no answer or a 5xx, ``SlackBlocked`` for a refusal of the channel or the token rather
+than of the message. Nothing else is retried here: a chat.postMessage whose answer was
 lost may have posted, and only the caller knows how to check.
 """
 
@@ -24,7 +25,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from birdhouse.errors import SlackError, SlackRateLimited, SlackUnavailable
+from birdhouse.errors import SlackBlocked, SlackError, SlackRateLimited, SlackUnavailable
 from birdhouse.settings import Settings
 from birdhouse.store.slack_pace import SlackPace
 
@@ -32,6 +33,14 @@ TIMEOUT_SECONDS = 15
 RATE_LIMITED_TRIES = 5  # 429s in a row on one call before giving up on it
 # Errors Slack answers with HTTP 200 that, by its method references, may follow a call that partly happened.
 UNFINISHED = frozenset({"internal_error", "fatal_error", "request_timeout", "service_unavailable"})
+# Errors that refuse the channel or the token, not the message (specs/slack-methods, and the errors common to
+# every method): until someone acts, the next message would be refused alike.
+BLOCKED = frozenset({
+    "channel_not_found", "not_in_channel", "is_archived", "ekm_access_denied", "app_access_restricted",
+    "restricted_action", "restricted_action_read_only_channel", "team_access_not_granted",
+    "not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired", "no_permission",
+    "missing_scope", "org_login_required", "access_denied",
+})
 
 # Slack's published limits (docs.slack.dev/apis/web-api/rate-limits; tiers as in specs/slack-methods).
 POSTS_PER_CHANNEL_PER_SECOND = 1.0
@@ -177,6 +186,8 @@ class SlackClient:
                 error = response.get("error") if isinstance(response.data, dict) else None
                 if error in UNFINISHED:
                     raise SlackUnavailable(method, error) from exc
+                if error in BLOCKED:
+                    raise SlackBlocked(method, error) from exc
                 raise SlackError(method, error or f"HTTP {response.status_code}") from exc
             except (OSError, http.client.HTTPException, ValueError) as exc:  # no answer, or not Slack's
                 raise SlackUnavailable(method, str(exc) or type(exc).__name__) from exc

@@ -228,7 +228,8 @@ def post_case(ctx: Context, channel: str, mention_id: str) -> dict[str, Any]:
     except errors.SlackError as exc:  # nothing was posted, and nothing will be: the button works again, and says why
         ledger.release(key)
         tell(ctx, CardKind.MENTION, mention_id, user, notices.case_refused(channel, exc.error))
-        raise
+        # The presser decides what next, so the case leaves the outbox even when Slack refused the whole channel.
+        raise errors.SlackError(exc.method, exc.error) from exc
     if not ledger.done(key):  # a drain that died after posting the case records the escalation now
         case_link = ctx.slack.permalink(channel, case_ts)
         now = ctx.clock()

@@ -11,6 +11,10 @@ takeover posts nothing twice.
 When more is waiting than Slack can post within ``BIRDHOUSE_DIGEST_AFTER`` seconds, the least urgent mentions
 are folded into digest messages (``workers.backlog.to_fold``).
 
+When Slack refuses the channel itself (``SlackBlocked``: the app removed from it, the channel archived, the token
+revoked), every message waits in its place and the channel is tried again every ``BLOCKED_RETRY_SECONDS`` with
+its most urgent one, so a channel nobody can post to costs one call a while, not one per message per poll.
+
 What the drain posts is every Birdhouse message to a channel: cards and mention digests (posted here), and the
 cases, SLA posts and follower digests whose posters the composition root (``workers.runner.POSTERS``) hands in,
 so the drain needs no module that decides them. Each poster runs under the channel's lease and posts with
@@ -27,7 +31,7 @@ from typing import Any
 
 import redis
 
-from birdhouse.errors import SLACK_TRY_AGAIN, SlackError, SlackRateLimited
+from birdhouse.errors import SLACK_TRY_AGAIN, SlackBlocked, SlackError, SlackRateLimited
 from birdhouse.models import CardKind
 from birdhouse.slackclient import pace_of
 from birdhouse.store import CardRef
@@ -47,6 +51,7 @@ LEASE_SECONDS = 5.0  # a dead drain's channel is taken over this long after its 
 IDLE_WAIT = 0.2  # an idle drainer is woken by anything queued, and looks anyway this often
 BACKOFF_SECONDS = 2.0  # after Slack did not answer, before trying the message again
 UNANSWERED_IN_A_ROW = 3  # then the channel's drain ends, and the next round begins it again
+BLOCKED_RETRY_SECONDS = 30.0  # a channel Slack refuses is tried again this often
 DIGEST_EVENT = "birdhouse_digest"
 
 # Posts one outbox member (context, channel, subject id), exactly once, under the channel's lease.
@@ -89,6 +94,9 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
     """Post the channel's outbox until it is empty (or ``stop``), if its lease is free; the messages posted."""
     outbox = Outbox(ctx.redis)
     posted = unanswered = 0
+    blocked = outbox.blocked(channel)
+    if blocked is not None and ctx.clock() < blocked.until:
+        return 0
     lease = HeldLease(ctx.redis, f"drain:{channel}", LEASE_SECONDS)
     with lease as held:
         if not held:
@@ -112,6 +120,14 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
                 if stop is not None:
                     stop.wait(exc.retry_after if isinstance(exc, SlackRateLimited) else BACKOFF_SECONDS)
                 continue
+            except SlackBlocked as exc:  # nothing in the channel would go: all of it waits, in its place
+                now = ctx.clock()
+                outbox.block(channel, exc.error, now, now + BLOCKED_RETRY_SECONDS)
+                if blocked is None:
+                    log.error("Slack refuses every message in %s (%s): %d wait, tried again every %.0f s; invite "
+                              "the app to the channel, or run `birdhouse check`", channel, exc.error,
+                              outbox.waiting(channel), BLOCKED_RETRY_SECONDS)
+                break
             except SlackError as exc:  # refused: its mentions are unposted (again), for the next poll to hand back
                 log.error("Slack refused %s in %s: %s", name, channel, exc.error)
             except LookupError as exc:
@@ -122,6 +138,10 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
                 log.exception("posting %s in %s failed; it leaves the outbox", name, channel)
             else:
                 posted += 1
+                if blocked is not None:
+                    outbox.unblock(channel)
+                    log.warning("Slack takes messages in %s again", channel)
+                    blocked = None
             unanswered = 0
             outbox.remove(channel, name)
     return posted
@@ -185,8 +205,8 @@ def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:
         posted = post_once(ctx, Subject(DIGEST_EVENT, "digest_id", digest_id), channel, compose,
                            posted=lambda: (card := digests.card(digest_id)) and card.ts,
                            record=lambda pipe, ts: Digests(pipe).set_card(digest_id, CardRef(channel, ts)))
-    except SLACK_TRY_AGAIN:
-        raise  # maybe posted: it stays in the outbox, and post_once looks before posting again
+    except (*SLACK_TRY_AGAIN, SlackBlocked):
+        raise  # maybe posted, or the channel refused: it stays in the outbox, its lines folded
     except SlackError:
         # Refused, so not posted: its lines are unposted mentions again, handed back by the next poll as cards (one
         # line may be what Slack refused: folded again, it would take the others down with it every time).
@@ -199,7 +219,8 @@ def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:
 def drain_all(ctx: Context, posters: dict[str, Poster], stop: threading.Event | None = None) -> int:
     """One round over every channel with something waiting; the messages posted."""
     outbox = Outbox(ctx.redis)
-    return sum(drain_channel(ctx, channel, posters, stop) for channel in outbox.channels() if outbox.waiting(channel))
+    return sum(drain_channel(ctx, channel, posters, stop) for channel in outbox.channels()
+               if outbox.ready(channel, ctx.clock()))
 
 
 class Drainer:
@@ -217,7 +238,7 @@ class Drainer:
                 outbox = Outbox(self.ctx.redis)
                 for channel in outbox.channels():
                     thread = draining.get(channel)
-                    if (thread is None or not thread.is_alive()) and outbox.waiting(channel):
+                    if (thread is None or not thread.is_alive()) and outbox.ready(channel, self.ctx.clock()):
                         draining[channel] = threading.Thread(target=self._drain, args=(channel, stop), daemon=True,
                                                              name=f"birdhouse-drain-{channel}")
                         draining[channel].start()

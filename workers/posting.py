@@ -4,7 +4,7 @@ Slack has no idempotency key, and its answer can be lost after it posted (a work
 connection). So every Birdhouse message carries metadata naming its subject, only its channel's drain posts it
 (under the channel's lease), and the first unconfirmed attempt is noted before Slack is asked. A retry that
 finds such an attempt looks for the message in the channel's history by its metadata before posting again. The
-new message's record and the attempt's confirmation are one transaction.
+new message's record and the attempt's confirmation are one transaction; a refusal settles the attempt too.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import redis
 
-from birdhouse.errors import SlackError, SlackUnavailable
+from birdhouse.errors import SLACK_TRY_AGAIN, SlackBlocked, SlackError, SlackUnavailable
 from birdhouse.store.posts import PostAttempts
 from workers.context import Context
 
@@ -58,11 +58,17 @@ def post_once(ctx: Context, subject: Subject, channel: str, compose: Callable[[]
     attempts = PostAttempts(ctx.redis)
     earlier = attempts.note(subject.name, ctx.clock())
     found = find_message(ctx, channel, subject, since=earlier, thread_ts=thread_ts) if earlier else None
-    ts = found or ctx.slack.post_message(channel, thread_ts=thread_ts, metadata=subject.metadata, turn_taken=True,
-                                         **compose())
+    try:
+        ts = found or ctx.slack.post_message(channel, thread_ts=thread_ts, metadata=subject.metadata,
+                                             turn_taken=True, **compose())
+    except SLACK_TRY_AGAIN:
+        raise  # maybe posted: the next attempt searches first
+    except SlackError:
+        attempts.settle(subject.name)  # refused, and not in the history searched: nothing is in Slack
+        raise
     with ctx.redis.pipeline() as pipe:
         record(pipe, ts)
-        PostAttempts(pipe).confirmed(subject.name)
+        PostAttempts(pipe).settle(subject.name)
         pipe.execute()
     return Posted(ts, recovered=found is not None)
 
@@ -85,6 +91,8 @@ def find_message(ctx: Context, channel: str, subject: Subject, since: float,
                 if not page.get("has_more") or not cursor:
                     break
         return None
+    except SlackBlocked:
+        raise  # nothing can be posted in the channel either: it waits, and is looked through again then
     except SlackError as exc:
         # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss. Whether it
         # was posted is unknown, as when Slack did not answer: the message stays in its outbox, and an operator

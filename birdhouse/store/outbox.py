@@ -16,6 +16,7 @@ queued with its details, written in the same transaction as the member.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import redis
@@ -66,10 +67,23 @@ def parse_member(raw: str) -> tuple[str, str]:
     return kind, subject_id
 
 
+@dataclass(frozen=True)
+class Blocked:
+    """A channel Slack refuses (``SlackBlocked``): its error, since when, and when its drain tries again."""
+
+    error: str
+    since: float
+    until: float
+
+
 class Outbox(Store):
     @staticmethod
     def _key(channel: str) -> str:
         return f"bh:outbox:{channel}"
+
+    @staticmethod
+    def _blocked_key(channel: str) -> str:
+        return f"bh:outbox:blocked:{channel}"
 
     @staticmethod
     def _details_key(name: str) -> str:
@@ -132,6 +146,45 @@ class Outbox(Store):
 
     def remove(self, channel: str, name: str) -> None:
         self.connection.zrem(self._key(channel), name)
+
+    def ready(self, channel: str, now: float) -> bool:
+        """Something waits in ``channel``, and Slack is not known to refuse it now."""
+        with self.connection.pipeline(transaction=False) as pipe:
+            pipe.zcard(self._key(channel))
+            pipe.hget(self._blocked_key(channel), "until")
+            waiting, until = pipe.execute()
+        return bool(waiting) and (until is None or float(until) <= now)
+
+    # -- a channel Slack refuses -------------------------------------------------------------------------
+    def block(self, channel: str, error: str, now: float, until: float) -> Blocked:
+        """Slack refused ``channel`` itself: its drain waits until ``until``. ``since`` stays the first refusal."""
+        key = self._blocked_key(channel)
+        with self.connection.pipeline() as pipe:
+            pipe.hsetnx(key, "since", repr(now))
+            pipe.hset(key, mapping={"error": error, "until": repr(until)})
+            pipe.hgetall(key)
+            *_, stored = pipe.execute()
+        return _blocked(stored)
+
+    def blocked(self, channel: str) -> Blocked | None:
+        stored = self.connection.hgetall(self._blocked_key(channel))
+        return _blocked(stored) if stored else None
+
+    def all_blocked(self) -> dict[str, Blocked]:
+        """Every channel Slack refuses, as the App Home tells the team."""
+        channels = self.channels()
+        with self.connection.pipeline(transaction=False) as pipe:
+            for channel in channels:
+                pipe.hgetall(self._blocked_key(channel))
+            stored = pipe.execute()
+        return {channel: _blocked(fields) for channel, fields in zip(channels, stored) if fields}
+
+    def unblock(self, channel: str) -> None:
+        self.connection.delete(self._blocked_key(channel))
+
+
+def _blocked(stored: dict[bytes, bytes]) -> Blocked:
+    return Blocked(stored[b"error"].decode(), float(stored[b"since"]), float(stored[b"until"]))
 
 
 class Digests(Store):

@@ -19,7 +19,9 @@ class PostAttempts(Store):
             return None
         return float(self.connection.get(self._key(subject)))
 
-    def confirmed(self, subject: str) -> None:
+    def settle(self, subject: str) -> None:
+        """The attempts' outcome is known: the message is recorded as posted, or Slack refused it (nothing was
+        posted, so there is nothing to search for)."""
         self.connection.delete(self._key(subject))
 
     def unconfirmed(self, subjects: list[str]) -> set[str]:

@@ -211,11 +211,12 @@ class WebAPI:
             "invalid_metadata_format",
             "invalid_metadata_schema",
             "no_text",
+            "not_in_channel",
             "too_many_attachments",
         ),
     )
     def chat_post_message(self, args: Args) -> dict[str, Any]:
-        channel = self.ws.channel(args.text("channel") or "", by_name=True)
+        channel = self.ws.app_channel(args.text("channel") or "", by_name=True)
         text = args.text("text") or ""
         blocks = messages.parse_blocks(args.get("blocks"))
         attachments = messages.parse_attachments(args.get("attachments"))
@@ -345,10 +346,10 @@ class WebAPI:
         tier="t3",
         required=("channel",),
         json_input=False,
-        errors=("channel_not_found", "invalid_cursor", "invalid_ts_latest", "invalid_ts_oldest"),
+        errors=("channel_not_found", "invalid_cursor", "invalid_ts_latest", "invalid_ts_oldest", "not_in_channel"),
     )
     def conversations_history(self, args: Args) -> dict[str, Any]:
-        newest_first = self.ws.top_level(args.text("channel") or "")[::-1]
+        newest_first = self.ws.top_level(self.ws.app_channel(args.text("channel") or "").id)[::-1]
         return _page(_window(newest_first, args), args, default_limit=100, maximum=999)
 
     @method(

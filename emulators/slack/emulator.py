@@ -127,6 +127,13 @@ class SlackEmulator(Emulator):
     def add_channel(self, channel_id: str, name: str) -> None:
         self.workspace.add_channel(channel_id, name)
 
+    def remove_app(self, channel_id: str) -> None:
+        """Someone removes the app from the channel: it may neither post there nor read it (``not_in_channel``)."""
+        self.workspace.set_app_member(channel_id, False)
+
+    def invite_app(self, channel_id: str) -> None:
+        self.workspace.set_app_member(channel_id, True)
+
     def post_as_user(self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None) -> str:
         """A person writes in a channel (something the bot may not edit); answers the message ts."""
         return self.workspace.post(channel, user=user_id, text=text, thread_ts=thread_ts)["ts"]

@@ -36,6 +36,7 @@ class Channel:
     name: str
     created: int
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)  # ts -> message, top-level and replies
+    app_is_member: bool = True  # without chat:write.public, the app posts and reads only where it was invited
 
 
 @dataclass
@@ -139,6 +140,17 @@ class Workspace:
                         return candidate
         raise SlackError("channel_not_found")
 
+    def set_app_member(self, channel_id: str, member: bool) -> None:
+        with self.lock:
+            self.channel(channel_id).app_is_member = member
+
+    def app_channel(self, channel_id: str, *, by_name: bool = False) -> Channel:
+        """A channel the app itself posts to or reads: ``not_in_channel`` when it is not a member."""
+        channel = self.channel(channel_id, by_name=by_name)
+        if not channel.app_is_member:
+            raise SlackError("not_in_channel")
+        return channel
+
     def conversation(self, channel_id: str) -> dict[str, Any]:
         channel = self.channel(channel_id)
         return {
@@ -155,7 +167,7 @@ class Workspace:
             "is_shared": False,
             "is_org_shared": False,
             "is_ext_shared": False,
-            "is_member": True,
+            "is_member": channel.app_is_member,
             "created": channel.created,
             "creator": self.bot_user_id,
             "context_team_id": self.team_id,

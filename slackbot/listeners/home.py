@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from birdhouse.dashboard import open_cards, windows_stats
+from birdhouse.dashboard import blocked_channels, open_cards, windows_stats
 from slackbot.services import Services
 from slackbot.views.home import QUEUE_ITEMS, home_view
 
@@ -19,4 +19,5 @@ def register(app: App, services: Services) -> None:
         now = services.clock()
         day, week = windows_stats(services.redis, services.settings, ("24h", "7d"), now)
         queue = open_cards(services.redis, services.slack, now, shown=QUEUE_ITEMS)
-        services.slack.publish_view(event["user"], home_view(day, week, queue, services.settings, now))
+        services.slack.publish_view(event["user"], home_view(day, week, queue, services.settings, now,
+                                                             blocked=blocked_channels(services.redis)))

@@ -1,4 +1,5 @@
-"""The App Home tab: the last 24 hours and 7 days, the open queue, and the configuration in force.
+"""The App Home tab: channels Slack refuses (first, when there are any), the last 24 hours and 7 days, the
+open queue, and the configuration in force.
 
 Anyone in the workspace can open the Home tab, so secrets are shown only as "set", and a URL's password
 (REDIS_URL may carry one) is hidden.
@@ -7,9 +8,10 @@ Anyone in the workspace can open the Home tab, so secrets are shown only as "set
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
-from birdhouse.dashboard import OpenCard
+from birdhouse.dashboard import BlockedChannel, OpenCard
 from birdhouse.defaults import SECTION_TEXT_LIMIT
 from birdhouse.settings import VARIABLES, Settings
 from birdhouse.stats import Stats
@@ -77,10 +79,21 @@ def _period(stats: Stats, title: str, block_id: str, sla_minutes: float) -> list
     ]
 
 
-def home_view(day: Stats, week: Stats, queue: list[OpenCard], settings: Settings, now: float) -> dict[str, Any]:
+def blocked_lines(blocked: list[BlockedChannel]) -> list[str]:
+    """Why a channel shows nothing new, and what to do about it."""
+    return [f":no_entry: Slack has refused every message in <#{entry.channel}> since "
+            f"{mrkdwn.date(datetime.fromtimestamp(entry.since, UTC).isoformat())} "
+            f"(`{mrkdwn.escape(entry.error)}`): {plural(entry.waiting, 'message')} waiting, posted in order once it "
+            "takes them. Invite the app to the channel, or ask an admin to run `birdhouse check`."
+            for entry in blocked]
+
+
+def home_view(day: Stats, week: Stats, queue: list[OpenCard], settings: Settings, now: float, *,
+              blocked: list[BlockedChannel]) -> dict[str, Any]:
     values, missing = configuration_lines(settings)
     config = _sections(missing, "missing") + _sections(values, "settings")
     blocks = [
+        *_sections(blocked_lines(blocked), "blocked"),
         *_period(day, "Last 24 hours", "day", settings.sla_minutes),
         {"type": "divider", "block_id": "after-day"},
         *_period(week, "Last 7 days", "week", settings.sla_minutes),

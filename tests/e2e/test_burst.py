@@ -9,11 +9,13 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from birdhouse.dashboard import blocked_channels
 from birdhouse.errors import SlackError, SlackRateLimited, SlackUnavailable
 from birdhouse.redis_server import PrivateRedis, connect
 from birdhouse.slackclient import POST_BURST, RATE_LIMITED_TRIES
@@ -23,11 +25,12 @@ from emulators.http import Fault
 from emulators.slack import SlackEmulator
 from emulators.x import XEmulator
 from slackbot.views.mention_digest import CARD_ACTION
+from tests.blocktext import block_texts
 from tests.conftest import ALICE, MENTIONS, Stack, emulated_environment
-from tests.helpers import eventually
+from tests.helpers import FakeClock, eventually
 from workers.backlog import Band, mention_band
 from workers.context import Context
-from workers.drain import UNANSWERED_IN_A_ROW
+from workers.drain import BLOCKED_RETRY_SECONDS, UNANSWERED_IN_A_ROW
 from workers.mentions import fetch_new_mentions
 
 URGENT_AT = {100 + 3 * k: ("complaint" if k % 2 else "question") for k in range(30)}  # behind 100 others
@@ -222,6 +225,40 @@ def test_a_card_slack_may_have_posted_is_not_folded_into_a_digest_when_pressure_
 
     assert attempted in posted.carded() and attempted not in posted.digest_lines()  # once: the card Slack had
     assert posted.digests() and not stack.slack.faults()
+
+
+def test_a_channel_the_app_was_removed_from_keeps_every_mention_waiting_and_costs_one_call_a_while(stack: Stack):
+    clock = FakeClock(time.time())
+    stack.use_clock(clock)
+    posted = Posted(stack.slack)
+    stack.poll_mentions()  # Birdhouse starts watching a quiet account
+    fan = stack.x.add_user("fan", name="Fan", followers_count=150)
+    stack.slack.remove_app(MENTIONS)
+    ids = [stack.x.post(fan["id"], text)["id"] for text in (
+        "@acme lol qzx", "@acme thanks for the great service!", "@acme my order never arrived. This is terrible",
+        "@acme do you ship to Norway?")]
+
+    stack.poll_mentions()
+    stack.poll_mentions()  # handed back: the channel waits, and Slack is not asked again meanwhile
+    assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 1 and posted.messages == []
+    [blocked] = blocked_channels(stack.redis)
+    assert (blocked.channel, blocked.error, blocked.waiting) == (MENTIONS, "not_in_channel", len(ids))
+    assert sorted(stack.ctx.mentions.unposted()) == sorted(ids)
+    stack.serve_app()
+    stack.slack.open_home(ALICE)  # the team is told why, first thing on the App Home
+    home = block_texts(eventually(lambda: stack.slack.home(ALICE))["blocks"][:1])
+    assert f"refused every message in <#{MENTIONS}>" in home and "(`not_in_channel`): 4 messages waiting" in home
+
+    clock.advance(BLOCKED_RETRY_SECONDS)
+    stack.poll_mentions()  # tried again with the most urgent: still refused
+    assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 2 and posted.messages == []
+
+    stack.slack.invite_app(MENTIONS)
+    clock.advance(BLOCKED_RETRY_SECONDS)
+    stack.poll_mentions()
+    bands = [mention_band(stack.ctx.mentions.get(mention_id).triage) for mention_id in posted.carded()]
+    assert sorted(posted.carded()) == sorted(ids) and bands == sorted(bands)  # once each, most urgent first
+    assert blocked_channels(stack.redis) == [] and stack.ctx.mentions.unposted() == []
 
 
 def test_the_slack_adapter_turns_slacks_failures_into_birdhouses_errors(stack: Stack):

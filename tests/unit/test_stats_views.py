@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from birdhouse.dashboard import OpenCard
+from birdhouse.dashboard import BlockedChannel, OpenCard
 from birdhouse.settings import Settings
 from birdhouse.stats import Item, compute
 from birdhouse.store import CardRef
@@ -101,16 +101,26 @@ def test_help_puts_the_problem_first_escaped():
     assert "/birdhouse stats [24h|7d|30d]" in block_texts(message["blocks"])
 
 
-def test_home_is_a_valid_view_within_limits_even_with_a_long_queue():
-    view = home_view(a_day(), a_day(), [entry(str(n), 500 - n) for n in range(60)], SETTINGS, END)
+def test_home_is_a_valid_view_within_limits_even_with_a_long_queue_and_every_channel_refused():
+    blocked = [BlockedChannel(channel, "not_in_channel", END - 600, 400) for channel in ("C0M", "C0F", "C0S")]
+    view = home_view(a_day(), a_day(), [entry(str(n), 500 - n) for n in range(60)], SETTINGS, END, blocked=blocked)
     assert validate_view(view) == []
     assert len(view["blocks"]) <= 100
     shown = block_texts(view["blocks"])
     assert "Last 24 hours" in shown and "Last 7 days" in shown and "Open queue: 60 items" in shown
+    assert shown.index("Slack has refused every message in <#C0M>") < shown.index("Last 24 hours")
+
+
+def test_home_says_which_channel_slack_refuses_why_and_what_to_do():
+    refused = BlockedChannel("C0M", "is_archived<!here>", END - 600, 1)
+    [line] = block_texts(home_view(a_day(), a_day(), [], SETTINGS, END, blocked=[refused])["blocks"][:1]).splitlines()
+    assert line.startswith(":no_entry: Slack has refused every message in <#C0M> since <!date^")
+    assert "(`is_archived&lt;!here&gt;`): 1 message waiting" in line and "Invite the app to the channel" in line
+    assert not block_texts(home_view(a_day(), a_day(), [], SETTINGS, END, blocked=[])["blocks"]).count(":no_entry:")
 
 
 def test_home_configuration_hides_secrets_and_points_out_what_is_missing():
-    shown = block_texts(home_view(a_day(), a_day(), [], SETTINGS, END)["blocks"])
+    shown = block_texts(home_view(a_day(), a_day(), [], SETTINGS, END, blocked=[])["blocks"])
     for secret in ("tokenvalue", "abcd", "signing-secret", "x-secret", "x-access", "hunter2"):
         assert secret not in shown
     assert "`SLACK_BOT_TOKEN`: set" in shown
