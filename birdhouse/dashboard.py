@@ -85,9 +85,10 @@ class BlockedChannel:
 
 
 def blocked_channels(connection: redis.Redis) -> list[BlockedChannel]:
+    """The channels Slack refuses that have something waiting (an emptied one is tried with its next message)."""
     outbox = Outbox(connection)
-    return [BlockedChannel(channel, blocked.error, blocked.since, outbox.waiting(channel))
-            for channel, blocked in outbox.all_blocked().items()]
+    return [BlockedChannel(channel, blocked.error, blocked.since, waiting)
+            for channel, blocked in outbox.all_blocked().items() if (waiting := outbox.waiting(channel))]
 
 
 def open_cards(connection: redis.Redis, client: SlackClient, now: float, shown: int) -> list[OpenCard]:

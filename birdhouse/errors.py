@@ -108,3 +108,32 @@ class SlackRateLimited(SlackError):
 
 # Slack did not answer (what was asked may have happened) or kept answering 429: worth asking again, later.
 SLACK_TRY_AGAIN = (SlackUnavailable, SlackRateLimited)
+
+# Slack's errors that refuse the channel or the token, not the message (specs/slack-methods, and the errors
+# common to every method): until someone acts, the next message would be refused alike (``SlackBlocked``).
+# With what an operator does about each, for the log and the App Home.
+_CHANNEL_FIXES = {
+    "not_in_channel": "invite the app to the channel (/invite @Birdhouse)",
+    "is_archived": "unarchive the channel, or set its BIRDHOUSE_*_CHANNEL to another and restart",
+    "channel_not_found": "check its BIRDHOUSE_*_CHANNEL (a channel id), and that the app is in it if it is private",
+}
+_TOKEN_ERRORS = frozenset({"not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired",
+                           "not_allowed_token_type", "two_factor_setup_required"})
+_TOKEN_FIX = "Slack no longer takes the bot token: reinstall the app and set SLACK_BOT_TOKEN"
+_SCOPE_FIX = "the app lacks a scope: update it from app-manifest.yml and reinstall it"
+BLOCKED = frozenset({
+    *_CHANNEL_FIXES, *_TOKEN_ERRORS, "missing_scope", "no_permission", "ekm_access_denied", "app_access_restricted",
+    "restricted_action", "restricted_action_read_only_channel", "restricted_action_thread_only_channel",
+    "team_access_not_granted", "org_login_required", "access_denied", "enterprise_is_restricted",
+})
+
+
+def unblocking(error: str) -> str:
+    """What to do about a ``SlackBlocked`` refusal with Slack's ``error``."""
+    if error in _CHANNEL_FIXES:
+        return _CHANNEL_FIXES[error]
+    if error in _TOKEN_ERRORS:
+        return _TOKEN_FIX
+    if error == "missing_scope":
+        return _SCOPE_FIX
+    return "a workspace setting or an admin keeps the app out: run `birdhouse check`"

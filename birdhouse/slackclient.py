@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from birdhouse.errors import SlackBlocked, SlackError, SlackRateLimited, SlackUnavailable
+from birdhouse.errors import BLOCKED, SlackBlocked, SlackError, SlackRateLimited, SlackUnavailable
 from birdhouse.settings import Settings
 from birdhouse.store.slack_pace import SlackPace
 
@@ -33,14 +33,6 @@ TIMEOUT_SECONDS = 15
 RATE_LIMITED_TRIES = 5  # 429s in a row on one call before giving up on it
 # Errors Slack answers with HTTP 200 that, by its method references, may follow a call that partly happened.
 UNFINISHED = frozenset({"internal_error", "fatal_error", "request_timeout", "service_unavailable"})
-# Errors that refuse the channel or the token, not the message (specs/slack-methods, and the errors common to
-# every method): until someone acts, the next message would be refused alike.
-BLOCKED = frozenset({
-    "channel_not_found", "not_in_channel", "is_archived", "ekm_access_denied", "app_access_restricted",
-    "restricted_action", "restricted_action_read_only_channel", "team_access_not_granted",
-    "not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired", "no_permission",
-    "missing_scope", "org_login_required", "access_denied",
-})
 
 # Slack's published limits (docs.slack.dev/apis/web-api/rate-limits; tiers as in specs/slack-methods).
 POSTS_PER_CHANNEL_PER_SECOND = 1.0
@@ -184,11 +176,11 @@ class SlackClient:
                 if response.status_code >= 500:
                     raise SlackUnavailable(method, f"HTTP {response.status_code}") from exc
                 error = response.get("error") if isinstance(response.data, dict) else None
-                if error in UNFINISHED:
-                    raise SlackUnavailable(method, error) from exc
+                if error is None or error in UNFINISHED:  # no Slack answer (a proxy's 4xx, say), or maybe done
+                    raise SlackUnavailable(method, error or f"HTTP {response.status_code}") from exc
                 if error in BLOCKED:
                     raise SlackBlocked(method, error) from exc
-                raise SlackError(method, error or f"HTTP {response.status_code}") from exc
+                raise SlackError(method, error) from exc
             except (OSError, http.client.HTTPException, ValueError) as exc:  # no answer, or not Slack's
                 raise SlackUnavailable(method, str(exc) or type(exc).__name__) from exc
         raise SlackRateLimited(method, retry_after)

@@ -36,7 +36,7 @@ from workers.card_jobs import KINDS, tell
 from workers.cards import update_card
 from workers.context import Context, current
 from workers.drain import details_of, queue_message
-from workers.posting import Subject, post_once
+from workers.posting import SEARCH_METHODS, Subject, post_once
 
 # Most particular first: a duplicate is also a refusal.
 RESULT_WORDS: tuple[tuple[type[errors.XError], str], ...] = (
@@ -225,10 +225,13 @@ def post_case(ctx: Context, channel: str, mention_id: str) -> dict[str, Any]:
                             record=lambda pipe, ts: ActionLedger(pipe).note_posted(key, ts)).ts
     except errors.SLACK_TRY_AGAIN:
         raise  # maybe posted: the case stays in the outbox, and post_once looks before posting again
-    except errors.SlackError as exc:  # nothing was posted, and nothing will be: the button works again, and says why
+    except errors.SlackError as exc:
+        if isinstance(exc, errors.SlackBlocked) and exc.method in SEARCH_METHODS:
+            raise  # the search for an earlier attempt was refused: the case may be in Slack, so it waits
+        # Nothing was posted, and nothing will be: the button works again, and says why. The presser decides what
+        # next, so the case leaves the outbox even when Slack refused the whole channel.
         ledger.release(key)
         tell(ctx, CardKind.MENTION, mention_id, user, notices.case_refused(channel, exc.error))
-        # The presser decides what next, so the case leaves the outbox even when Slack refused the whole channel.
         raise errors.SlackError(exc.method, exc.error) from exc
     if not ledger.done(key):  # a drain that died after posting the case records the escalation now
         case_link = ctx.slack.permalink(channel, case_ts)

@@ -31,7 +31,7 @@ from typing import Any
 
 import redis
 
-from birdhouse.errors import SLACK_TRY_AGAIN, SlackBlocked, SlackError, SlackRateLimited
+from birdhouse.errors import SLACK_TRY_AGAIN, SlackBlocked, SlackError, SlackRateLimited, unblocking
 from birdhouse.models import CardKind
 from birdhouse.slackclient import pace_of
 from birdhouse.store import CardRef
@@ -94,17 +94,19 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
     """Post the channel's outbox until it is empty (or ``stop``), if its lease is free; the messages posted."""
     outbox = Outbox(ctx.redis)
     posted = unanswered = 0
-    blocked = outbox.blocked(channel)
-    if blocked is not None and ctx.clock() < blocked.until:
-        return 0
     lease = HeldLease(ctx.redis, f"drain:{channel}", LEASE_SECONDS)
     with lease as held:
         if not held:
             return 0
+        blocked = outbox.blocked(channel)  # read under the lease: the last holder may have just been refused
+        if blocked is not None and ctx.clock() < blocked.until:
+            return 0
         while not (stop is not None and stop.is_set()) and not lease.lost.is_set():
             ctx.slack.take_turn("chat.postMessage", channel)
             waiting, head = outbox.waiting_and_head(channel)
-            if fold(ctx, channel, waiting):
+            # Nothing is folded while Slack refuses the channel: a digest would wait as long as the cards, and
+            # once a message goes the backlog is folded as it then stands.
+            if blocked is None and fold(ctx, channel, waiting):
                 waiting, head = outbox.waiting_and_head(channel)
             if head is None:
                 ctx.slack.give_back_turn("chat.postMessage", channel)
@@ -124,9 +126,9 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
                 now = ctx.clock()
                 outbox.block(channel, exc.error, now, now + BLOCKED_RETRY_SECONDS)
                 if blocked is None:
-                    log.error("Slack refuses every message in %s (%s): %d wait, tried again every %.0f s; invite "
-                              "the app to the channel, or run `birdhouse check`", channel, exc.error,
-                              outbox.waiting(channel), BLOCKED_RETRY_SECONDS)
+                    log.error("Slack refuses every message in %s (%s): %d wait, tried again every %.0f s; %s",
+                              channel, exc.error, outbox.waiting(channel), BLOCKED_RETRY_SECONDS,
+                              unblocking(exc.error))
                 break
             except SlackError as exc:  # refused: its mentions are unposted (again), for the next poll to hand back
                 log.error("Slack refused %s in %s: %s", name, channel, exc.error)

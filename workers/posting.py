@@ -22,6 +22,9 @@ from workers.context import Context
 
 log = logging.getLogger(__name__)
 
+SEARCH_METHODS = ("conversations.history", "conversations.replies")  # how find_message looks
+
+
 @dataclass(frozen=True)
 class Subject:
     """What a message is about, as its metadata says: ``event_payload[key] == id`` under ``event_type``."""
@@ -92,10 +95,11 @@ def find_message(ctx: Context, channel: str, subject: Subject, since: float,
                     break
         return None
     except SlackBlocked:
-        raise  # nothing can be posted in the channel either: it waits, and is looked through again then
+        # The app may not read the channel (removed from it, a channels:history scope missing): the channel
+        # waits, blocked, with this message at its head, and is searched again then.
+        raise
     except SlackError as exc:
         # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss. Whether it
-        # was posted is unknown, as when Slack did not answer: the message stays in its outbox, and an operator
-        # sees why (usually a missing channels:history scope).
+        # was posted is unknown, as when Slack did not answer: the message stays in its outbox.
         log.error("cannot search #%s for %s: %s", channel, subject.name, exc.error)
         raise SlackUnavailable(exc.method, exc.error) from exc

@@ -210,6 +210,7 @@ class WebAPI:
             "invalid_blocks_format",
             "invalid_metadata_format",
             "invalid_metadata_schema",
+            "is_archived",
             "no_text",
             "not_in_channel",
             "too_many_attachments",
@@ -283,12 +284,13 @@ class WebAPI:
             "invalid_blocks_format",
             "msg_too_long",
             "no_text",
+            "not_in_channel",
             "too_many_attachments",
             "user_not_in_channel",
         ),
     )
     def chat_post_ephemeral(self, args: Args) -> dict[str, Any]:
-        channel = self.ws.channel(args.text("channel") or "", by_name=True)
+        channel = self.ws.app_channel(args.text("channel") or "", by_name=True)
         user = args.text("user") or ""
         if user not in self.ws.users:  # every known user is a member of every channel
             raise SlackError("user_not_in_channel")
@@ -349,7 +351,7 @@ class WebAPI:
         errors=("channel_not_found", "invalid_cursor", "invalid_ts_latest", "invalid_ts_oldest", "not_in_channel"),
     )
     def conversations_history(self, args: Args) -> dict[str, Any]:
-        newest_first = self.ws.top_level(self.ws.app_channel(args.text("channel") or "").id)[::-1]
+        newest_first = self.ws.top_level(self.ws.app_channel(args.text("channel") or "", posting=False).id)[::-1]
         return _page(_window(newest_first, args), args, default_limit=100, maximum=999)
 
     @method(

@@ -134,6 +134,13 @@ class SlackEmulator(Emulator):
     def invite_app(self, channel_id: str) -> None:
         self.workspace.set_app_member(channel_id, True)
 
+    def archive(self, channel_id: str) -> None:
+        """Someone archives the channel: its history stays readable, posts are refused (``is_archived``)."""
+        self.workspace.set_archived(channel_id, True)
+
+    def unarchive(self, channel_id: str) -> None:
+        self.workspace.set_archived(channel_id, False)
+
     def post_as_user(self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None) -> str:
         """A person writes in a channel (something the bot may not edit); answers the message ts."""
         return self.workspace.post(channel, user=user_id, text=text, thread_ts=thread_ts)["ts"]

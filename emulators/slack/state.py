@@ -37,6 +37,7 @@ class Channel:
     created: int
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)  # ts -> message, top-level and replies
     app_is_member: bool = True  # without chat:write.public, the app posts and reads only where it was invited
+    archived: bool = False  # read-only: its history stays, nothing more is posted
 
 
 @dataclass
@@ -144,11 +145,18 @@ class Workspace:
         with self.lock:
             self.channel(channel_id).app_is_member = member
 
-    def app_channel(self, channel_id: str, *, by_name: bool = False) -> Channel:
-        """A channel the app itself posts to or reads: ``not_in_channel`` when it is not a member."""
+    def set_archived(self, channel_id: str, archived: bool) -> None:
+        with self.lock:
+            self.channel(channel_id).archived = archived
+
+    def app_channel(self, channel_id: str, *, by_name: bool = False, posting: bool = True) -> Channel:
+        """A channel the app itself posts to (or, not ``posting``, reads): ``not_in_channel`` when the app is not
+        a member, ``is_archived`` for a post to an archived channel."""
         channel = self.channel(channel_id, by_name=by_name)
         if not channel.app_is_member:
             raise SlackError("not_in_channel")
+        if posting and channel.archived:
+            raise SlackError("is_archived")
         return channel
 
     def conversation(self, channel_id: str) -> dict[str, Any]:
@@ -162,7 +170,7 @@ class Workspace:
             "is_im": False,
             "is_mpim": False,
             "is_private": False,
-            "is_archived": False,
+            "is_archived": channel.archived,
             "is_general": False,
             "is_shared": False,
             "is_org_shared": False,

@@ -13,6 +13,7 @@ from typing import Any
 
 from birdhouse.dashboard import BlockedChannel, OpenCard
 from birdhouse.defaults import SECTION_TEXT_LIMIT
+from birdhouse.errors import unblocking
 from birdhouse.settings import VARIABLES, Settings
 from birdhouse.stats import Stats
 from slackbot.views import mrkdwn
@@ -84,7 +85,7 @@ def blocked_lines(blocked: list[BlockedChannel]) -> list[str]:
     return [f":no_entry: Slack has refused every message in <#{entry.channel}> since "
             f"{mrkdwn.date(datetime.fromtimestamp(entry.since, UTC).isoformat())} "
             f"(`{mrkdwn.escape(entry.error)}`): {plural(entry.waiting, 'message')} waiting, posted in order once it "
-            "takes them. Invite the app to the channel, or ask an admin to run `birdhouse check`."
+            f"takes them. To fix: {mrkdwn.escape(unblocking(entry.error))}."
             for entry in blocked]
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from birdhouse.dashboard import blocked_channels
-from birdhouse.errors import SlackError, SlackRateLimited, SlackUnavailable
+from birdhouse.errors import SlackBlocked, SlackError, SlackRateLimited, SlackUnavailable
 from birdhouse.redis_server import PrivateRedis, connect
 from birdhouse.slackclient import POST_BURST, RATE_LIMITED_TRIES
 from birdhouse.settings import Settings
@@ -227,13 +227,20 @@ def test_a_card_slack_may_have_posted_is_not_folded_into_a_digest_when_pressure_
     assert posted.digests() and not stack.slack.faults()
 
 
-def test_a_channel_the_app_was_removed_from_keeps_every_mention_waiting_and_costs_one_call_a_while(stack: Stack):
+@pytest.mark.parametrize("refusal", [
+    pytest.param((SlackEmulator.remove_app, SlackEmulator.invite_app, "not_in_channel", "invite the app"),
+                 id="app-removed"),
+    pytest.param((SlackEmulator.archive, SlackEmulator.unarchive, "is_archived", "unarchive the channel"),
+                 id="archived"),
+])
+def test_a_channel_slack_refuses_keeps_every_mention_waiting_and_costs_one_call_a_while(stack: Stack, refusal):
+    close, reopen, error, fix = refusal
     clock = FakeClock(time.time())
     stack.use_clock(clock)
     posted = Posted(stack.slack)
     stack.poll_mentions()  # Birdhouse starts watching a quiet account
     fan = stack.x.add_user("fan", name="Fan", followers_count=150)
-    stack.slack.remove_app(MENTIONS)
+    close(stack.slack, MENTIONS)
     ids = [stack.x.post(fan["id"], text)["id"] for text in (
         "@acme lol qzx", "@acme thanks for the great service!", "@acme my order never arrived. This is terrible",
         "@acme do you ship to Norway?")]
@@ -242,23 +249,49 @@ def test_a_channel_the_app_was_removed_from_keeps_every_mention_waiting_and_cost
     stack.poll_mentions()  # handed back: the channel waits, and Slack is not asked again meanwhile
     assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 1 and posted.messages == []
     [blocked] = blocked_channels(stack.redis)
-    assert (blocked.channel, blocked.error, blocked.waiting) == (MENTIONS, "not_in_channel", len(ids))
+    assert (blocked.channel, blocked.error, blocked.waiting) == (MENTIONS, error, len(ids))
     assert sorted(stack.ctx.mentions.unposted()) == sorted(ids)
     stack.serve_app()
     stack.slack.open_home(ALICE)  # the team is told why, first thing on the App Home
     home = block_texts(eventually(lambda: stack.slack.home(ALICE))["blocks"][:1])
-    assert f"refused every message in <#{MENTIONS}>" in home and "(`not_in_channel`): 4 messages waiting" in home
+    assert f"refused every message in <#{MENTIONS}>" in home and f"(`{error}`): 4 messages waiting" in home
+    assert f"To fix: {fix}" in home
 
     clock.advance(BLOCKED_RETRY_SECONDS)
     stack.poll_mentions()  # tried again with the most urgent: still refused
     assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 2 and posted.messages == []
 
-    stack.slack.invite_app(MENTIONS)
+    reopen(stack.slack, MENTIONS)
     clock.advance(BLOCKED_RETRY_SECONDS)
     stack.poll_mentions()
     bands = [mention_band(stack.ctx.mentions.get(mention_id).triage) for mention_id in posted.carded()]
     assert sorted(posted.carded()) == sorted(ids) and bands == sorted(bands)  # once each, most urgent first
     assert blocked_channels(stack.redis) == [] and stack.ctx.mentions.unposted() == []
+
+
+def test_nothing_is_folded_while_slack_refuses_the_channel_and_each_mention_is_accounted_for_once_after(
+        stack: Stack):
+    clock = FakeClock(time.time())
+    stack.use_clock(clock)
+    posted = Posted(stack.slack)
+    stack.poll_mentions()  # Birdhouse starts watching a quiet account
+    stack.slack.remove_app(MENTIONS)
+    under_pressure(stack, 0.0)  # anything waiting is more than Slack can post in time
+    fan = stack.x.add_user("late_fan", name="Late Fan", followers_count=150)
+    ids = [stack.x.post(fan["id"], "@acme my order never arrived. This is terrible")["id"]]
+    stack.poll_mentions()  # refused: the channel is blocked
+    ids += [stack.x.post(fan["id"], f"@acme lol {letter}{letter}")["id"] for letter in "qzxjvkbmhc"]
+    clock.advance(BLOCKED_RETRY_SECONDS)
+    stack.poll_mentions()  # tried again, refused again
+    assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 2
+    assert sorted(stack.ctx.mentions.unposted()) == sorted(ids) and not posted.digests()  # waiting, none folded
+
+    stack.slack.invite_app(MENTIONS)
+    clock.advance(BLOCKED_RETRY_SECONDS)
+    eventually(lambda: stack.poll_mentions() or accounted_once(posted, posted.carded() + posted.digest_lines())
+               and set(ids) <= set(posted.carded() + posted.digest_lines()))
+    assert posted.carded()[0] == ids[0]  # the complaint first, as a card; then what waited, folded
+    assert posted.digests() and stack.ctx.mentions.unposted() == []
 
 
 def test_the_slack_adapter_turns_slacks_failures_into_birdhouses_errors(stack: Stack):
@@ -268,7 +301,11 @@ def test_the_slack_adapter_turns_slacks_failures_into_birdhouses_errors(stack: S
         slack.post_message(MENTIONS, text="hello")
     with pytest.raises(SlackError) as refused:
         slack.post_message("C0NOWHERE", text="hello")
-    assert refused.value.error == "channel_not_found" and not isinstance(refused.value, SlackUnavailable)
+    assert refused.value.error == "channel_not_found" and isinstance(refused.value, SlackBlocked)
+    # A 4xx without Slack's answer in it (a proxy's, say) is no answer: the post may have happened.
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=408, body="Request Timeout"))
+    with pytest.raises(SlackUnavailable):
+        slack.post_message(MENTIONS, text="hello")
     # Slack's "it may have partly happened" answers, with HTTP 200, are no answer: the caller must look, not assume.
     stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=200,
                              body={"ok": False, "error": "internal_error"}))
@@ -279,4 +316,4 @@ def test_the_slack_adapter_turns_slacks_failures_into_birdhouses_errors(stack: S
     with pytest.raises(SlackRateLimited):
         slack.post_message(MENTIONS, text="hello")
     assert slack.post_message(MENTIONS, text="hello")  # and then it goes
-    assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 4 + RATE_LIMITED_TRIES
+    assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 5 + RATE_LIMITED_TRIES

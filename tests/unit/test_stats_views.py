@@ -115,7 +115,10 @@ def test_home_says_which_channel_slack_refuses_why_and_what_to_do():
     refused = BlockedChannel("C0M", "is_archived<!here>", END - 600, 1)
     [line] = block_texts(home_view(a_day(), a_day(), [], SETTINGS, END, blocked=[refused])["blocks"][:1]).splitlines()
     assert line.startswith(":no_entry: Slack has refused every message in <#C0M> since <!date^")
-    assert "(`is_archived&lt;!here&gt;`): 1 message waiting" in line and "Invite the app to the channel" in line
+    assert "(`is_archived&lt;!here&gt;`): 1 message waiting" in line and "run `birdhouse check`" in line
+    archived = BlockedChannel("C0M", "is_archived", END - 600, 3)
+    assert "To fix: unarchive the channel" in block_texts(home_view(a_day(), a_day(), [], SETTINGS, END,
+                                                                    blocked=[archived])["blocks"][:1])
     assert not block_texts(home_view(a_day(), a_day(), [], SETTINGS, END, blocked=[])["blocks"]).count(":no_entry:")
 
 
