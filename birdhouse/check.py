@@ -78,7 +78,10 @@ def check_slack(settings: Settings, connection: redis.Redis) -> Iterator[Finding
         except SlackError as exc:
             yield Finding(False, variable, f"{channel}: {exc.error} (is it the channel id?)")
             continue
-        if info.get("is_member") is False:
+        if info.get("is_archived"):
+            yield Finding(False, variable, f"#{info.get('name')}: archived, so Slack takes no message there; "
+                                           "unarchive it or name another channel")
+        elif info.get("is_member") is False:
             yield Finding(False, variable, f"#{info.get('name')}: the bot is not a member; /invite it")
         else:
             yield Finding(True, variable, f"#{info.get('name')}")

@@ -69,6 +69,16 @@ def test_check_says_plainly_what_is_wrong(stack: Stack, tmp_path):
     assert "xoxb-wrong" not in result.stdout + result.stderr
 
 
+def test_check_names_a_channel_the_bot_was_removed_from_and_one_archived(stack: Stack, tmp_path):
+    stack.slack.remove_app(stack.settings.followers_channel)
+    stack.slack.archive(stack.settings.support_channel)
+    result = birdhouse("check", env=stack.environment, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "FAIL  BIRDHOUSE_FOLLOWERS_CHANNEL: #social-followers: the bot is not a member; /invite it" in result.stdout
+    assert "FAIL  BIRDHOUSE_SUPPORT_CHANNEL: #support: archived, so Slack takes no message there" in result.stdout
+    assert "ok   BIRDHOUSE_MENTIONS_CHANNEL: #social-mentions" in result.stdout
+
+
 def test_check_says_which_redis_it_uses_and_why(stack: Stack, tmp_path):
     result = birdhouse("check", env=stack.environment, cwd=tmp_path)
     assert f"using Redis at {stack.environment['REDIS_URL']}: REDIS_URL is set; Redis " in result.stderr
