@@ -9,17 +9,21 @@ to that channel, in its outbox's order.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import redis
 from rq import get_current_job
 
+from birdhouse.errors import SLACK_TRY_AGAIN, SlackBlocked, SlackError
 from birdhouse.models import CardKind
 from birdhouse.settings import Settings
 from birdhouse.store import CardRef
 from birdhouse.store.leases import HeldLease
 from birdhouse.store.card_updates import PendingUpdates
+from birdhouse.store.posts import RefusedCards
+from slackbot.views.notices import text_card
 from workers.backlog import Band
 from workers.context import Context
 from workers.posting import Subject, post_once
@@ -90,23 +94,38 @@ class CardType(Protocol):
 
 # -- the lifecycle -----------------------------------------------------------------------------------------
 def post_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
+    """Post the card, once. A card Slack refused for what it showed is posted as text alone, outside any thread,
+    saying why: it reaches the channel without buttons rather than being refused at every poll."""
     draft = cards.draft(ctx, subject_id)
     if draft is None:
         raise LookupError(f"{cards.kind} {subject_id} is not stored; nothing to post")
-    place = draft.placement
+    subject = Subject(cards.event_type, cards.subject_key, subject_id)
+    refusals = RefusedCards(ctx.redis)
+    refused = refusals.error(subject.name)
+    place, message = draft.placement, draft.message
+    if refused is not None:
+        place = dataclasses.replace(place, thread_ts=None, broadcast=False)
+        message = Message(text_card(message.text, refused), [])
 
     def compose() -> dict[str, Any]:
-        return {"text": draft.message.text, "blocks": draft.message.blocks, "reply_broadcast": place.broadcast}
+        return {"text": message.text, "blocks": message.blocks or None, "reply_broadcast": place.broadcast}
 
     # Only the drain holding the channel's lease posts cards: that lease is what keeps two posts apart.
-    posted = post_once(
-        ctx, Subject(cards.event_type, cards.subject_key, subject_id), place.channel, compose,
-        posted=lambda: (card := cards.ref(ctx, subject_id)) and card.ts,
-        record=lambda pipe, ts: cards.record(pipe, subject_id, CardRef(place.channel, ts), place),
-        thread_ts=place.thread_ts,
-    )
+    try:
+        posted = post_once(
+            ctx, subject, place.channel, compose,
+            posted=lambda: (card := cards.ref(ctx, subject_id)) and card.ts,
+            record=lambda pipe, ts: cards.record(pipe, subject_id, CardRef(place.channel, ts), place),
+            thread_ts=place.thread_ts,
+        )
+    except (*SLACK_TRY_AGAIN, SlackBlocked):
+        raise  # not the card's fault: it is posted as it is, later
+    except SlackError as exc:
+        if refused is None:
+            refusals.note(subject.name, exc.error)
+        raise
     return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already,
-            "thread": place.thread_ts, "broadcast": place.broadcast}
+            "thread": place.thread_ts, "broadcast": place.broadcast, "text_only": refused is not None}
 
 
 def update_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
@@ -116,6 +135,8 @@ def update_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any
     card = cards.ref(ctx, subject_id)
     if card is None:
         return {"skipped": "no card"}
+    if RefusedCards(ctx.redis).error(Subject(cards.event_type, cards.subject_key, subject_id).name):
+        return {"skipped": "text only"}  # Slack refused the card as composed: its text stands as posted
     pending = PendingUpdates(ctx.redis)
     pending.mark(cards.kind, subject_id)
     job = get_current_job()

@@ -1,5 +1,6 @@
 """What posting to Slack exactly once keeps: each unconfirmed attempt (so a retry searches the channel before
-posting again), and the messages the SLA posted for each item and threshold."""
+posting again), the cards Slack refused as they were composed, and the messages the SLA posted for each item and
+threshold."""
 
 from __future__ import annotations
 
@@ -30,6 +31,23 @@ class PostAttempts(Store):
             return set()
         noted = self.connection.mget([self._key(subject) for subject in subjects])
         return {subject for subject, at in zip(subjects, noted, strict=True) if at is not None}
+
+
+class RefusedCards(Store):
+    """Cards Slack refused for what they showed (``invalid_blocks``, a locked thread...): the next try posts them
+    as text alone, so they reach the channel instead of being refused at every poll."""
+
+    @staticmethod
+    def _key(subject: str) -> str:
+        return f"bh:refused_card:{subject}"
+
+    def note(self, subject: str, error: str) -> None:
+        self.connection.set(self._key(subject), error, ex=REMEMBER_SECONDS)
+
+    def error(self, subject: str) -> str | None:
+        """Slack's error for the card's refusal; None when it was not refused."""
+        raw = self.connection.get(self._key(subject))
+        return raw.decode() if raw else None
 
 
 class SlaPosts(Store):

@@ -1,4 +1,5 @@
-"""What the person who pressed a button is told, privately, when it did not go as planned.
+"""What the person who pressed a button is told, privately, when it did not go as planned; and what a card
+Slack refused says instead.
 
 X's own words (``detail``) are passed along escaped; the rest says what happened and what to do next.
 """
@@ -65,3 +66,9 @@ TEAM_UNKNOWN = (":warning: Birdhouse could not check the team's user group with 
                 "nothing. Try again in a moment.")
 REDIS_AWAY = (":warning: Birdhouse cannot reach its database (Redis) just now, so nothing was done. Try again in "
               "a minute.")
+
+
+def text_card(fallback: str, error: str) -> str:
+    """A card Slack refused as composed, posted as its notification text (``fallback``, escaped already)."""
+    return (f"{fallback}\n:warning: Slack refused this card as Birdhouse composed it ({mrkdwn.escape(error)}), so "
+            "it shows as text, without buttons: act on it on X.")

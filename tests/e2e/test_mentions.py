@@ -200,6 +200,24 @@ def test_a_card_slack_did_not_take_is_posted_by_a_later_drain_once(stack: Stack)
     assert stack.ctx.mentions.unposted() == []
 
 
+def test_a_card_slack_refuses_as_composed_reaches_the_channel_once_as_text(stack: Stack):
+    author = _author(stack)
+    post = stack.x.post(author["id"], "@acme my order <never> arrived")
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=200,
+                             body={"ok": False, "error": "invalid_blocks"}))
+    stack.poll_mentions()  # refused: the mention is still unposted
+    assert stack.cards() == [] and stack.ctx.mentions.unposted() == [post["id"]]
+
+    stack.poll_mentions()  # handed back, and posted as text alone
+    stack.poll_mentions()
+
+    [card] = stack.cards()
+    assert "blocks" not in card and card["text"].startswith("Complaint from @dana: @acme my order &lt;never&gt; arrived")
+    assert "Slack refused this card as Birdhouse composed it (invalid_blocks)" in card["text"]
+    assert stack.ctx.mentions.card(post["id"]).ts == card["ts"] and stack.ctx.mentions.unposted() == []
+    assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 2
+
+
 def worker_process(stack: Stack, folder) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "birdhouse", "worker", "--no-scheduler"],
                             env={**os.environ, **stack.environment}, cwd=folder, start_new_session=True,
