@@ -3,12 +3,13 @@ system wired together the way ``birdhouse run`` wires it (real tweepy, slack_sdk
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import redis
@@ -136,7 +137,7 @@ class Stack:
         self._web = server(create_app(self.settings, self.redis, self.ctx.clock), self.redis,
                            self.settings.slack_signing_secret, "127.0.0.1", port,
                            x_consumer_secret=x_webhook_secret(self.settings))
-        threading.Thread(target=self._web.run, daemon=True).start()
+        threading.Thread(target=serve_until_closed, args=(self._web,), daemon=True).start()
         url = f"http://127.0.0.1:{self._web.effective_port}"
         self.slack.request_url = url + "/slack/events"
         return url
@@ -157,6 +158,15 @@ class Stack:
             close_at_once(self._socket_mode.client, self.slack)
             self._socket_mode = None
         install(None)
+
+
+def serve_until_closed(web: Any) -> None:
+    """Run a waitress server until ``close()``, which closes its sockets under the loop's select (EBADF)."""
+    try:
+        web.run()
+    except OSError as exc:
+        if exc.errno != errno.EBADF:
+            raise
 
 
 def close_at_once(client: SocketModeClient, slack: SlackEmulator) -> None:
