@@ -128,6 +128,11 @@ BLOCKED = frozenset({
 })
 
 
+# Slack's errors that refuse a thread reply for its thread, not for what it shows (specs/slack-methods).
+THREAD_REFUSALS = frozenset({"restricted_action_thread_locked", "cannot_reply_to_message", "thread_not_found",
+                             "restricted_action_non_threadable_channel"})
+
+
 def unblocking(error: str) -> str:
     """What to do about a ``SlackBlocked`` refusal with Slack's ``error``."""
     if error in _CHANNEL_FIXES:

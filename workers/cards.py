@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 import redis
 from rq import get_current_job
 
-from birdhouse.errors import SLACK_TRY_AGAIN, SlackBlocked, SlackError
+from birdhouse.errors import SLACK_TRY_AGAIN, THREAD_REFUSALS, SlackBlocked, SlackError
 from birdhouse.models import CardKind
 from birdhouse.settings import Settings
 from birdhouse.store import CardRef
 from birdhouse.store.leases import HeldLease
 from birdhouse.store.card_updates import PendingUpdates
 from birdhouse.store.posts import RefusedCards
-from slackbot.views.notices import text_card
+from slackbot.views.notices import plain_card, text_card
 from workers.backlog import Band
 from workers.context import Context
 from workers.posting import Subject, post_once
@@ -93,19 +94,49 @@ class CardType(Protocol):
 
 
 # -- the lifecycle -----------------------------------------------------------------------------------------
+class Form(StrEnum):
+    """How a card is posted: as composed, or plainer after Slack refused it (``next_form``)."""
+
+    FULL = "full"
+    UNTHREADED = "unthreaded"  # as composed, in the channel instead of a thread Slack refused
+    PLAIN = "plain"  # its notification text and its buttons
+    TEXT = "text"  # its notification text alone
+
+
+def next_form(refused: Form, error: str) -> Form:
+    """The form to try after Slack refused a card posted in ``refused`` with ``error``: a refused thread costs only
+    the thread; anything else, the layout, then the buttons."""
+    if refused is Form.FULL and error in THREAD_REFUSALS:
+        return Form.UNTHREADED
+    return Form.TEXT if refused in (Form.PLAIN, Form.TEXT) else Form.PLAIN
+
+
+def refused_form(ctx: Context, subject: Subject) -> tuple[Form, str]:
+    """The form a card is posted and updated in, and Slack's error that made it so ("" for none)."""
+    noted = RefusedCards(ctx.redis).get(subject.name)
+    return (Form(noted[0]), noted[1]) if noted else (Form.FULL, "")
+
+
+def in_form(message: Message, form: Form, error: str) -> Message:
+    if form is Form.PLAIN:
+        actions = [block for block in message.blocks if block.get("type") == "actions"]
+        return Message(message.text, plain_card(message.text, actions, error))
+    if form is Form.TEXT:
+        return Message(text_card(message.text, error), [])
+    return message
+
+
 def post_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
-    """Post the card, once. A card Slack refused for what it showed is posted as text alone, outside any thread,
-    saying why: it reaches the channel without buttons rather than being refused at every poll."""
+    """Post the card, once. A card Slack refused for what it showed is posted plainer at the next try
+    (``next_form``), so it reaches the channel rather than being refused at every poll."""
     draft = cards.draft(ctx, subject_id)
     if draft is None:
         raise LookupError(f"{cards.kind} {subject_id} is not stored; nothing to post")
     subject = Subject(cards.event_type, cards.subject_key, subject_id)
-    refusals = RefusedCards(ctx.redis)
-    refused = refusals.error(subject.name)
-    place, message = draft.placement, draft.message
-    if refused is not None:
+    form, error = refused_form(ctx, subject)
+    place, message = draft.placement, in_form(draft.message, form, error)
+    if form is not Form.FULL:
         place = dataclasses.replace(place, thread_ts=None, broadcast=False)
-        message = Message(text_card(message.text, refused), [])
 
     def compose() -> dict[str, Any]:
         return {"text": message.text, "blocks": message.blocks or None, "reply_broadcast": place.broadcast}
@@ -121,22 +152,23 @@ def post_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
     except (*SLACK_TRY_AGAIN, SlackBlocked):
         raise  # not the card's fault: it is posted as it is, later
     except SlackError as exc:
-        if refused is None:
-            refusals.note(subject.name, exc.error)
+        RefusedCards(ctx.redis).note(subject.name, next_form(form, exc.error), exc.error)
         raise
     return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already,
-            "thread": place.thread_ts, "broadcast": place.broadcast, "text_only": refused is not None}
+            "thread": place.thread_ts, "broadcast": place.broadcast, "form": form}
 
 
 def update_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
-    """Re-render the card from what is stored. One renderer at a time per card, reading the state inside its
-    lease; an update that finds the lease taken leaves its mark and returns at once, and the holder renders
-    again before letting go, so the last update always shows the latest state and no worker waits."""
+    """Re-render the card from what is stored, in the form it was posted in. One renderer at a time per card,
+    reading the state inside its lease; an update that finds the lease taken leaves its mark and returns at once,
+    and the holder renders again before letting go, so the last update always shows the latest state and no
+    worker waits."""
     card = cards.ref(ctx, subject_id)
     if card is None:
         return {"skipped": "no card"}
-    if RefusedCards(ctx.redis).error(Subject(cards.event_type, cards.subject_key, subject_id).name):
-        return {"skipped": "text only"}  # Slack refused the card as composed: its text stands as posted
+    form, error = refused_form(ctx, Subject(cards.event_type, cards.subject_key, subject_id))
+    if form is Form.TEXT:
+        return {"skipped": "text only"}  # nothing on it changes
     pending = PendingUpdates(ctx.redis)
     pending.mark(cards.kind, subject_id)
     job = get_current_job()
@@ -151,6 +183,7 @@ def update_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any
                 message = cards.compose(ctx, subject_id)
                 if message is None:
                     return {"skipped": "not stored"}
+                message = in_form(message, form, error)
                 ctx.slack.update_message(card.channel, card.ts, text=message.text, blocks=message.blocks)
                 rendered += 1
             if lease.lost.is_set():  # another renderer took over mid-render: it renders again, after this one

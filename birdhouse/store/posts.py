@@ -4,7 +4,9 @@ threshold."""
 
 from __future__ import annotations
 
-from birdhouse.defaults import REMEMBER_SECONDS, STATS_RETENTION_SECONDS
+import json
+
+from birdhouse.defaults import CARD_RETENTION_SECONDS, REMEMBER_SECONDS, STATS_RETENTION_SECONDS
 from birdhouse.store.base import Store
 
 
@@ -34,20 +36,24 @@ class PostAttempts(Store):
 
 
 class RefusedCards(Store):
-    """Cards Slack refused for what they showed (``invalid_blocks``, a locked thread...): the next try posts them
-    as text alone, so they reach the channel instead of being refused at every poll."""
+    """Cards Slack refused for what they showed (``invalid_blocks``, a locked thread...), with the plainer form
+    the next try posts them in (``workers.cards.Form``) and Slack's error; kept as long as the card, so its
+    updates keep to that form."""
 
     @staticmethod
     def _key(subject: str) -> str:
         return f"bh:refused_card:{subject}"
 
-    def note(self, subject: str, error: str) -> None:
-        self.connection.set(self._key(subject), error, ex=REMEMBER_SECONDS)
+    def note(self, subject: str, form: str, error: str) -> None:
+        self.connection.set(self._key(subject), json.dumps([form, error]), ex=CARD_RETENTION_SECONDS)
 
-    def error(self, subject: str) -> str | None:
-        """Slack's error for the card's refusal; None when it was not refused."""
+    def get(self, subject: str) -> tuple[str, str] | None:
+        """(the form to post or update it in, Slack's last error); None when Slack never refused it."""
         raw = self.connection.get(self._key(subject))
-        return raw.decode() if raw else None
+        if raw is None:
+            return None
+        form, error = json.loads(raw)
+        return form, error
 
 
 class SlaPosts(Store):

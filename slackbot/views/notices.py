@@ -7,6 +7,7 @@ X's own words (``detail``) are passed along escaped; the rest says what happened
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from birdhouse import errors
 from birdhouse.store.events import EventKind
@@ -68,7 +69,19 @@ REDIS_AWAY = (":warning: Birdhouse cannot reach its database (Redis) just now, s
               "a minute.")
 
 
+def refused_note(error: str) -> str:
+    """Said on a card Slack refused as composed, in the plainer form it was posted in."""
+    return (f":warning: Slack refused this card as Birdhouse composed it ({mrkdwn.escape(error)}), so it shows in "
+            "a plainer form.")
+
+
+def plain_card(fallback: str, actions: list[dict[str, Any]], error: str) -> list[dict[str, Any]]:
+    """The card as its notification text (``fallback``, escaped already) and its buttons, saying why."""
+    return [{"type": "section", "block_id": "plain", "text": {"type": "mrkdwn", "text": fallback}},
+            {"type": "context", "block_id": "refused", "elements": [{"type": "mrkdwn", "text": refused_note(error)}]},
+            *actions]
+
+
 def text_card(fallback: str, error: str) -> str:
-    """A card Slack refused as composed, posted as its notification text (``fallback``, escaped already)."""
-    return (f"{fallback}\n:warning: Slack refused this card as Birdhouse composed it ({mrkdwn.escape(error)}), so "
-            "it shows as text, without buttons: act on it on X.")
+    """The card as text alone, when Slack refused even its plain form with buttons."""
+    return f"{fallback}\n{refused_note(error)} Its buttons were refused too: act on it on X."

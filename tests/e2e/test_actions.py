@@ -426,6 +426,45 @@ def test_the_authors_answer_to_the_brand_reply_lands_in_the_cards_thread(stack: 
     assert "mention.reply" in buttons(answer)  # the team can answer again from the thread
 
 
+def test_an_answer_slack_will_not_thread_comes_to_the_channel_as_a_full_card(stack: Stack):
+    card, post = card_for(stack)
+    view = open_reply(stack, ALICE, card)
+    stack.slack.submit_view(ALICE, view["id"], reply_values("Sorry! Which order number?"))
+    stack.work()
+    [brand_reply] = brand_replies(stack)
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=200,
+                             body={"ok": False, "error": "restricted_action_thread_locked"}))
+
+    stack.x.post(post["author_id"], "@acme it's 1234, thanks", in_reply_to_tweet_id=brand_reply["id"])
+    stack.poll_mentions()  # refused in the thread
+    stack.poll_mentions()  # then in the channel, as composed
+
+    assert stack.slack.replies(MENTIONS, card["ts"]) == []
+    [_, answer] = stack.cards()
+    assert ">@acme it's 1234, thanks" in section(answer, "post") and "mention.reply" in buttons(answer)
+
+
+def test_a_card_slack_refuses_as_composed_comes_plain_with_its_buttons_and_they_work(stack: Stack):
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=200,
+                             body={"ok": False, "error": "invalid_blocks"}))
+    author = stack.x.add_user("carol", name="Carol", followers_count=300)
+    stack.x.post(author["id"], "@acme my order <1234> never arrived")
+    stack.poll_mentions()  # refused
+    assert stack.cards() == []
+
+    stack.poll_mentions()  # handed back, and posted plainer
+    [card] = stack.cards()
+    assert section(card, "plain").startswith("Complaint from @carol: @acme my order &lt;1234&gt; never arrived")
+    assert "Slack refused this card as Birdhouse composed it (invalid_blocks)" in json.dumps(card["blocks"])
+    stack.serve_app()
+    click(stack, ALICE, card, "mention.claim")
+    stack.work()
+
+    updated = current(stack, card)  # updated in the same plain form
+    assert section(updated, "plain") == section(card, "plain") and "mention.unclaim" in buttons(updated)
+    assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 2
+
+
 def test_a_complaint_in_the_thread_of_a_done_card_comes_back_to_the_channel_and_the_queue(stack: Stack):
     card, post, brand_reply = answered_and_done(stack)
 

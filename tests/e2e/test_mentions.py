@@ -200,12 +200,13 @@ def test_a_card_slack_did_not_take_is_posted_by_a_later_drain_once(stack: Stack)
     assert stack.ctx.mentions.unposted() == []
 
 
-def test_a_card_slack_refuses_as_composed_reaches_the_channel_once_as_text(stack: Stack):
+def test_a_card_slack_refuses_even_plain_reaches_the_channel_once_as_text(stack: Stack):
     author = _author(stack)
     post = stack.x.post(author["id"], "@acme my order <never> arrived")
-    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=200,
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=2, status=200,
                              body={"ok": False, "error": "invalid_blocks"}))
-    stack.poll_mentions()  # refused: the mention is still unposted
+    stack.poll_mentions()  # refused as composed: the mention is still unposted
+    stack.poll_mentions()  # refused with only its text and buttons
     assert stack.cards() == [] and stack.ctx.mentions.unposted() == [post["id"]]
 
     stack.poll_mentions()  # handed back, and posted as text alone
@@ -215,7 +216,7 @@ def test_a_card_slack_refuses_as_composed_reaches_the_channel_once_as_text(stack
     assert "blocks" not in card and card["text"].startswith("Complaint from @dana: @acme my order &lt;never&gt; arrived")
     assert "Slack refused this card as Birdhouse composed it (invalid_blocks)" in card["text"]
     assert stack.ctx.mentions.card(post["id"]).ts == card["ts"] and stack.ctx.mentions.unposted() == []
-    assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 2
+    assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 3
 
 
 def worker_process(stack: Stack, folder) -> subprocess.Popen:
