@@ -96,7 +96,8 @@ def main() -> int:
                 for event in events:  # an upgrade: the log as the earlier version wrote it, no indexes
                     pipe.zadd(EventLog.KEY, {json.dumps(asdict(event), sort_keys=True): event.at})
                 pipe.execute()
-            timed("index a log written before the indexes (once)", log.build_indexes)
+            # A process of the new version meeting that log: its EventLog has not seen the indexes yet.
+            timed("index a log written before the indexes (once)", EventLog(connection).build_indexes)
         finally:
             server.stop()
     return 0

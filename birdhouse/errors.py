@@ -95,7 +95,12 @@ class SlackUnavailable(SlackError):
 class SlackBlocked(SlackError):
     """Slack refused for a reason no message can change: the bot is not in the channel, the channel is archived
     or gone, the token is revoked or lacks a scope. Every message to the channel is refused alike until someone
-    acts, so what waits for it keeps waiting: nothing was posted."""
+    acts, so what waits for it keeps waiting: nothing was posted. ``channel``: the channel called (None for a
+    call without one)."""
+
+    def __init__(self, method: str, error: str, channel: str | None) -> None:
+        super().__init__(method, error)
+        self.channel = channel
 
 
 class SlackRateLimited(SlackError):
@@ -114,8 +119,8 @@ SLACK_TRY_AGAIN = (SlackUnavailable, SlackRateLimited)
 # With what an operator does about each, for the log and the App Home.
 _CHANNEL_FIXES = {
     "not_in_channel": "invite the app to the channel (/invite @Birdhouse)",
-    "is_archived": "unarchive the channel, or set its BIRDHOUSE_*_CHANNEL to another and restart",
-    "channel_not_found": "check its BIRDHOUSE_*_CHANNEL (a channel id), and that the app is in it if it is private",
+    "is_archived": "unarchive the channel",
+    "channel_not_found": "the channel is gone, or private without the app: invite the app, or restore it",
 }
 _TOKEN_ERRORS = frozenset({"not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired",
                            "not_allowed_token_type", "two_factor_setup_required"})
@@ -125,10 +130,14 @@ BLOCKED = frozenset({
     *_CHANNEL_FIXES, *_TOKEN_ERRORS, "missing_scope", "no_permission", "ekm_access_denied", "app_access_restricted",
     "restricted_action", "restricted_action_read_only_channel", "restricted_action_thread_only_channel",
     "team_access_not_granted", "org_login_required", "access_denied", "enterprise_is_restricted",
+    "message_limit_exceeded",  # the workspace's members post too much: the channel waits a while
 })
 
 
-# Slack's errors that refuse a thread reply for its thread, not for what it shows (specs/slack-methods).
+# Slack's errors that refuse a message for what it shows, or a thread reply for its thread (specs/slack-methods):
+# a plainer card, or one outside the thread, is taken.
+CONTENT_REFUSALS = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long", "msg_too_long",
+                              "too_many_attachments", "attachment_payload_limit_exceeded"})
 THREAD_REFUSALS = frozenset({"restricted_action_thread_locked", "cannot_reply_to_message", "thread_not_found",
                              "restricted_action_non_threadable_channel"})
 

@@ -179,7 +179,7 @@ class SlackClient:
                 if error is None or error in UNFINISHED:  # no Slack answer (a proxy's 4xx, say), or maybe done
                     raise SlackUnavailable(method, error or f"HTTP {response.status_code}") from exc
                 if error in BLOCKED:
-                    raise SlackBlocked(method, error) from exc
+                    raise SlackBlocked(method, error, channel) from exc
                 raise SlackError(method, error) from exc
             except (OSError, http.client.HTTPException, ValueError) as exc:  # no answer, or not Slack's
                 raise SlackUnavailable(method, str(exc) or type(exc).__name__) from exc

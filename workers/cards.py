@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import redis
 from rq import get_current_job
 
-from birdhouse.errors import SLACK_TRY_AGAIN, THREAD_REFUSALS, SlackBlocked, SlackError
+from birdhouse.errors import CONTENT_REFUSALS, SLACK_TRY_AGAIN, THREAD_REFUSALS, SlackBlocked, SlackError
 from birdhouse.models import CardKind
 from birdhouse.settings import Settings
 from birdhouse.store import CardRef
@@ -27,7 +27,7 @@ from birdhouse.store.posts import RefusedCards
 from slackbot.views.notices import plain_card, text_card
 from workers.backlog import Band
 from workers.context import Context
-from workers.posting import Subject, post_once
+from workers.posting import Posted, Subject, post_once
 
 RENDER_LEASE_SECONDS = 5.0  # renewed while a render runs (a chat.update may wait on Slack); a dead one's frees
 
@@ -105,10 +105,13 @@ class Form(StrEnum):
 
 def next_form(refused: Form, error: str) -> Form:
     """The form to try after Slack refused a card posted in ``refused`` with ``error``: a refused thread costs only
-    the thread; anything else, the layout, then the buttons."""
-    if refused is Form.FULL and error in THREAD_REFUSALS:
+    the thread; a refused layout, the layout, then the buttons. Any other refusal (of the metadata, say) is no
+    plainer form's to mend: the card keeps its form."""
+    if error in THREAD_REFUSALS and refused is Form.FULL:
         return Form.UNTHREADED
-    return Form.TEXT if refused in (Form.PLAIN, Form.TEXT) else Form.PLAIN
+    if error in CONTENT_REFUSALS or error in THREAD_REFUSALS:
+        return Form.TEXT if refused in (Form.PLAIN, Form.TEXT) else Form.PLAIN
+    return refused
 
 
 def refused_form(ctx: Context, subject: Subject) -> tuple[Form, str]:
@@ -127,35 +130,44 @@ def in_form(message: Message, form: Form, error: str) -> Message:
 
 
 def post_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
-    """Post the card, once. A card Slack refused for what it showed is posted plainer at the next try
+    """Post the card, once. A card Slack refuses for what it shows is tried again at once in a plainer form
     (``next_form``), so it reaches the channel rather than being refused at every poll."""
     draft = cards.draft(ctx, subject_id)
     if draft is None:
         raise LookupError(f"{cards.kind} {subject_id} is not stored; nothing to post")
     subject = Subject(cards.event_type, cards.subject_key, subject_id)
     form, error = refused_form(ctx, subject)
-    place, message = draft.placement, in_form(draft.message, form, error)
-    if form is not Form.FULL:
-        place = dataclasses.replace(place, thread_ts=None, broadcast=False)
+    while True:
+        place, message = draft.placement, in_form(draft.message, form, error)
+        if form is not Form.FULL:
+            place = dataclasses.replace(place, thread_ts=None, broadcast=False)
+        try:
+            posted = _post(ctx, cards, subject, place, message)
+        except (*SLACK_TRY_AGAIN, SlackBlocked):
+            raise  # not the card's fault: it is posted as it is, later
+        except SlackError as exc:
+            plainer = next_form(form, exc.error)
+            if plainer is form:
+                raise
+            RefusedCards(ctx.redis).note(subject.name, plainer, exc.error)
+            form, error = plainer, exc.error
+            ctx.slack.take_turn("chat.postMessage", place.channel)  # the refused post spent the drain's turn
+            continue
+        return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already,
+                "thread": place.thread_ts, "broadcast": place.broadcast, "form": form}
 
+
+def _post(ctx: Context, cards: CardType, subject: Subject, place: Placement, message: Message) -> Posted:
     def compose() -> dict[str, Any]:
         return {"text": message.text, "blocks": message.blocks or None, "reply_broadcast": place.broadcast}
 
     # Only the drain holding the channel's lease posts cards: that lease is what keeps two posts apart.
-    try:
-        posted = post_once(
-            ctx, subject, place.channel, compose,
-            posted=lambda: (card := cards.ref(ctx, subject_id)) and card.ts,
-            record=lambda pipe, ts: cards.record(pipe, subject_id, CardRef(place.channel, ts), place),
-            thread_ts=place.thread_ts,
-        )
-    except (*SLACK_TRY_AGAIN, SlackBlocked):
-        raise  # not the card's fault: it is posted as it is, later
-    except SlackError as exc:
-        RefusedCards(ctx.redis).note(subject.name, next_form(form, exc.error), exc.error)
-        raise
-    return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already,
-            "thread": place.thread_ts, "broadcast": place.broadcast, "form": form}
+    return post_once(
+        ctx, subject, place.channel, compose,
+        posted=lambda: (card := cards.ref(ctx, subject.id)) and card.ts,
+        record=lambda pipe, ts: cards.record(pipe, subject.id, CardRef(place.channel, ts), place),
+        thread_ts=place.thread_ts,
+    )
 
 
 def update_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
@@ -166,7 +178,8 @@ def update_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any
     card = cards.ref(ctx, subject_id)
     if card is None:
         return {"skipped": "no card"}
-    form, error = refused_form(ctx, Subject(cards.event_type, cards.subject_key, subject_id))
+    subject = Subject(cards.event_type, cards.subject_key, subject_id)
+    form, error = refused_form(ctx, subject)
     if form is Form.TEXT:
         return {"skipped": "text only"}  # nothing on it changes
     pending = PendingUpdates(ctx.redis)
@@ -183,8 +196,20 @@ def update_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any
                 message = cards.compose(ctx, subject_id)
                 if message is None:
                     return {"skipped": "not stored"}
-                message = in_form(message, form, error)
-                ctx.slack.update_message(card.channel, card.ts, text=message.text, blocks=message.blocks)
+                shown = in_form(message, form, error)
+                try:
+                    ctx.slack.update_message(card.channel, card.ts, text=shown.text, blocks=shown.blocks)
+                except (*SLACK_TRY_AGAIN, SlackBlocked):
+                    raise  # the next change renders it again
+                except SlackError as exc:
+                    # Refused for what it shows (a new reply's text, say): shown plain from now on. Plainer than
+                    # plain is text alone, which an update cannot make of a card with buttons.
+                    if next_form(form, exc.error) is not Form.PLAIN:
+                        raise
+                    form, error = Form.PLAIN, exc.error
+                    RefusedCards(ctx.redis).note(subject.name, form, error)
+                    pending.mark(cards.kind, subject_id)
+                    continue
                 rendered += 1
             if lease.lost.is_set():  # another renderer took over mid-render: it renders again, after this one
                 pending.mark(cards.kind, subject_id)

@@ -122,14 +122,17 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
                 if stop is not None:
                     stop.wait(exc.retry_after if isinstance(exc, SlackRateLimited) else BACKOFF_SECONDS)
                 continue
-            except SlackBlocked as exc:  # nothing in the channel would go: all of it waits, in its place
-                now = ctx.clock()
-                outbox.block(channel, exc.error, now, now + BLOCKED_RETRY_SECONDS)
-                if blocked is None:
-                    log.error("Slack refuses every message in %s (%s): %d wait, tried again every %.0f s; %s",
-                              channel, exc.error, outbox.waiting(channel), BLOCKED_RETRY_SECONDS,
-                              unblocking(exc.error))
-                break
+            except SlackBlocked as exc:
+                if exc.channel in (channel, None):  # nothing in the channel would go: all of it waits, in its place
+                    now = ctx.clock()
+                    outbox.block(channel, exc.error, now, now + BLOCKED_RETRY_SECONDS)
+                    if blocked is None:
+                        log.error("Slack refuses every message in %s (%s): %d wait, tried again every %.0f s; %s",
+                                  channel, exc.error, outbox.waiting(channel), BLOCKED_RETRY_SECONDS,
+                                  unblocking(exc.error))
+                    break
+                # Refused in another channel (a case's link to its card, say): this message alone is refused.
+                log.error("Slack refused %s in %s: %s in %s", name, channel, exc.error, exc.channel)
             except SlackError as exc:  # refused: its mentions are unposted (again), for the next poll to hand back
                 log.error("Slack refused %s in %s: %s", name, channel, exc.error)
             except LookupError as exc:

@@ -156,15 +156,13 @@ class Outbox(Store):
         return bool(waiting) and (until is None or float(until) <= now)
 
     # -- a channel Slack refuses -------------------------------------------------------------------------
-    def block(self, channel: str, error: str, now: float, until: float) -> Blocked:
+    def block(self, channel: str, error: str, now: float, until: float) -> None:
         """Slack refused ``channel`` itself: its drain waits until ``until``. ``since`` stays the first refusal."""
         key = self._blocked_key(channel)
         with self.connection.pipeline() as pipe:
             pipe.hsetnx(key, "since", repr(now))
             pipe.hset(key, mapping={"error": error, "until": repr(until)})
-            pipe.hgetall(key)
-            *_, stored = pipe.execute()
-        return _blocked(stored)
+            pipe.execute()
 
     def blocked(self, channel: str) -> Blocked | None:
         stored = self.connection.hgetall(self._blocked_key(channel))

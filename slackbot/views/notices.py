@@ -84,4 +84,4 @@ def plain_card(fallback: str, actions: list[dict[str, Any]], error: str) -> list
 
 def text_card(fallback: str, error: str) -> str:
     """The card as text alone, when Slack refused even its plain form with buttons."""
-    return f"{fallback}\n{refused_note(error)} Its buttons were refused too: act on it on X."
+    return f"{fallback}\n{refused_note(error)} Its buttons were refused too."

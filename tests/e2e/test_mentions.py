@@ -200,16 +200,13 @@ def test_a_card_slack_did_not_take_is_posted_by_a_later_drain_once(stack: Stack)
     assert stack.ctx.mentions.unposted() == []
 
 
-def test_a_card_slack_refuses_even_plain_reaches_the_channel_once_as_text(stack: Stack):
+def test_a_card_slack_refuses_even_plain_reaches_the_channel_at_once_as_text(stack: Stack):
     author = _author(stack)
     post = stack.x.post(author["id"], "@acme my order <never> arrived")
     stack.slack.inject(Fault("/api/chat.postMessage", "status", times=2, status=200,
                              body={"ok": False, "error": "invalid_blocks"}))
-    stack.poll_mentions()  # refused as composed: the mention is still unposted
-    stack.poll_mentions()  # refused with only its text and buttons
-    assert stack.cards() == [] and stack.ctx.mentions.unposted() == [post["id"]]
 
-    stack.poll_mentions()  # handed back, and posted as text alone
+    stack.poll_mentions()  # refused as composed, then with only its text and buttons, then posted as text
     stack.poll_mentions()
 
     [card] = stack.cards()
@@ -217,6 +214,19 @@ def test_a_card_slack_refuses_even_plain_reaches_the_channel_once_as_text(stack:
     assert "Slack refused this card as Birdhouse composed it (invalid_blocks)" in card["text"]
     assert stack.ctx.mentions.card(post["id"]).ts == card["ts"] and stack.ctx.mentions.unposted() == []
     assert stack.slack.count_requests("POST", "/api/chat.postMessage") == 3
+
+
+def test_a_card_refused_for_what_slack_cannot_be_shown_plainer_waits_as_it_was(stack: Stack):
+    author = _author(stack)
+    post = stack.x.post(author["id"], "@acme hello")
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=200,
+                             body={"ok": False, "error": "metadata_too_large"}))
+    stack.poll_mentions()  # refused, not for its layout: handed back by the next poll as it was
+    assert stack.cards() == [] and stack.ctx.mentions.unposted() == [post["id"]]
+
+    stack.poll_mentions()
+    [card] = stack.cards()
+    assert "mention.claim" in json.dumps(card["blocks"])  # the whole card
 
 
 def worker_process(stack: Stack, folder) -> subprocess.Popen:

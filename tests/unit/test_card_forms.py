@@ -17,6 +17,8 @@ def test_each_refusal_makes_the_card_plainer_and_a_refused_thread_costs_only_the
     assert next_form(Form.UNTHREADED, "restricted_action_thread_locked") is Form.PLAIN
     assert next_form(Form.PLAIN, "invalid_blocks") is Form.TEXT
     assert next_form(Form.TEXT, "invalid_blocks") is Form.TEXT
+    assert next_form(Form.FULL, "metadata_too_large") is Form.FULL  # no plainer form mends that
+    assert next_form(Form.PLAIN, "no_text") is Form.PLAIN
 
 
 def test_the_plain_form_keeps_the_text_and_the_buttons_and_says_why():
@@ -26,4 +28,4 @@ def test_the_plain_form_keeps_the_text_and_the_buttons_and_says_why():
     assert plain.blocks[0]["text"]["text"] == CARD.text
     assert "(invalid_blocks&lt;!here&gt;)" in plain.blocks[1]["elements"][0]["text"]
     text = in_form(CARD, Form.TEXT, "invalid_blocks")
-    assert text.blocks == [] and text.text.startswith(CARD.text) and "act on it on X" in text.text
+    assert text.blocks == [] and text.text.startswith(CARD.text) and "Its buttons were refused too" in text.text
