@@ -122,12 +122,12 @@ _CHANNEL_FIXES = {
     "is_archived": "unarchive the channel",
     "channel_not_found": "the channel is gone, or private without the app: invite the app, or restore it",
 }
-_TOKEN_ERRORS = frozenset({"not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired",
+TOKEN_REFUSALS = frozenset({"not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired",
                            "not_allowed_token_type", "two_factor_setup_required"})
 _TOKEN_FIX = "Slack no longer takes the bot token: reinstall the app and set SLACK_BOT_TOKEN"
 _SCOPE_FIX = "the app lacks a scope: update it from app-manifest.yml and reinstall it"
 BLOCKED = frozenset({
-    *_CHANNEL_FIXES, *_TOKEN_ERRORS, "missing_scope", "no_permission", "ekm_access_denied", "app_access_restricted",
+    *_CHANNEL_FIXES, *TOKEN_REFUSALS, "missing_scope", "no_permission", "ekm_access_denied", "app_access_restricted",
     "restricted_action", "restricted_action_read_only_channel", "restricted_action_thread_only_channel",
     "team_access_not_granted", "org_login_required", "access_denied", "enterprise_is_restricted",
     "message_limit_exceeded",  # the workspace's members post too much: the channel waits a while
@@ -146,8 +146,10 @@ def unblocking(error: str) -> str:
     """What to do about a ``SlackBlocked`` refusal with Slack's ``error``."""
     if error in _CHANNEL_FIXES:
         return _CHANNEL_FIXES[error]
-    if error in _TOKEN_ERRORS:
+    if error in TOKEN_REFUSALS:
         return _TOKEN_FIX
     if error == "missing_scope":
         return _SCOPE_FIX
+    if error == "message_limit_exceeded":
+        return "the workspace has reached its plan's message limit: it passes, or an admin upgrades the plan"
     return "a workspace setting or an admin keeps the app out: run `birdhouse check`"

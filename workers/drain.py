@@ -31,7 +31,8 @@ from typing import Any
 
 import redis
 
-from birdhouse.errors import SLACK_TRY_AGAIN, SlackBlocked, SlackError, SlackRateLimited, unblocking
+from birdhouse.errors import (SLACK_TRY_AGAIN, TOKEN_REFUSALS, SlackBlocked, SlackError, SlackRateLimited,
+                              unblocking)
 from birdhouse.models import CardKind
 from birdhouse.slackclient import pace_of
 from birdhouse.store import CardRef
@@ -123,7 +124,7 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
                     stop.wait(exc.retry_after if isinstance(exc, SlackRateLimited) else BACKOFF_SECONDS)
                 continue
             except SlackBlocked as exc:
-                if exc.channel in (channel, None):  # nothing in the channel would go: all of it waits, in its place
+                if exc.channel in (channel, None) or exc.error in TOKEN_REFUSALS:  # nothing here would go: all waits
                     now = ctx.clock()
                     outbox.block(channel, exc.error, now, now + BLOCKED_RETRY_SECONDS)
                     if blocked is None:
@@ -131,7 +132,8 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
                                   channel, exc.error, outbox.waiting(channel), BLOCKED_RETRY_SECONDS,
                                   unblocking(exc.error))
                     break
-                # Refused in another channel (a case's link to its card, say): this message alone is refused.
+                # Refused in another channel (the note to a case's presser, in the card's channel): this message
+                # alone is refused.
                 log.error("Slack refused %s in %s: %s in %s", name, channel, exc.error, exc.channel)
             except SlackError as exc:  # refused: its mentions are unposted (again), for the next poll to hand back
                 log.error("Slack refused %s in %s: %s", name, channel, exc.error)

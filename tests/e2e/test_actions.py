@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from birdhouse import jobs
+from birdhouse.dashboard import blocked_channels
 from birdhouse.store import EventLog
 from birdhouse.store.actions import ActionLedger, action_key
 from birdhouse.slackclient import RATE_LIMITED_TRIES
@@ -267,6 +268,23 @@ def test_a_case_slack_refuses_is_told_to_the_presser_and_escalate_works_again(st
     assert events(stack, "escalate") == [] and "mention.escalate" in buttons(current(stack, card))
 
     stack.ctx.settings = settings  # the admin fixed the channel
+    click(stack, ALICE, card, "mention.escalate")
+    stack.work()
+    [case] = stack.slack.messages(SUPPORT)
+    assert [event.data["case_ts"] for event in events(stack, "escalate")] == [case["ts"]]
+
+
+def test_a_refusal_in_the_cards_channel_while_a_case_is_refused_does_not_block_the_support_channel(stack: Stack):
+    card, post = card_for(stack, "@acme your charger caught fire in my kitchen")
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=200,
+                             body={"ok": False, "error": "invalid_blocks"}))
+    stack.slack.remove_app(MENTIONS)  # so the presser's private note there is refused too
+
+    click(stack, ALICE, card, "mention.escalate")
+    stack.work()
+
+    assert blocked_channels(stack.redis) == [] and stack.slack.messages(SUPPORT) == []
+    assert "mention.escalate" in buttons(current(stack, card))  # Escalate works again
     click(stack, ALICE, card, "mention.escalate")
     stack.work()
     [case] = stack.slack.messages(SUPPORT)
