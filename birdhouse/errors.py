@@ -116,22 +116,29 @@ SLACK_TRY_AGAIN = (SlackUnavailable, SlackRateLimited)
 
 # Slack's errors that refuse the channel or the token, not the message (specs/slack-methods, and the errors
 # common to every method): until someone acts, the next message would be refused alike (``SlackBlocked``).
-# With what an operator does about each, for the log and the App Home.
-_CHANNEL_FIXES = {
+# With what an operator does about each, for the log and the App Home (``unblocking``).
+TOKEN_REFUSALS = frozenset({"not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired",
+                            "not_allowed_token_type", "two_factor_setup_required"})
+_TOKEN_FIX = "Slack no longer takes the bot token: reinstall the app and set SLACK_BOT_TOKEN"
+_FIXES = {
     "not_in_channel": "invite the app to the channel (/invite @Birdhouse)",
     "is_archived": "unarchive the channel",
     "channel_not_found": "the channel is gone, or private without the app: invite the app, or restore it",
+    "missing_scope": "the app lacks a scope: update it from app-manifest.yml and reinstall it",
+    "message_limit_exceeded": "the workspace has reached its plan's message limit: it passes, or an admin "
+                              "upgrades the plan",
 }
-TOKEN_REFUSALS = frozenset({"not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired",
-                           "not_allowed_token_type", "two_factor_setup_required"})
-_TOKEN_FIX = "Slack no longer takes the bot token: reinstall the app and set SLACK_BOT_TOKEN"
-_SCOPE_FIX = "the app lacks a scope: update it from app-manifest.yml and reinstall it"
+_OTHER_FIX = "a workspace setting or an admin keeps the app out: run `birdhouse check`"
 BLOCKED = frozenset({
-    *_CHANNEL_FIXES, *TOKEN_REFUSALS, "missing_scope", "no_permission", "ekm_access_denied", "app_access_restricted",
-    "restricted_action", "restricted_action_read_only_channel", "restricted_action_thread_only_channel",
-    "team_access_not_granted", "org_login_required", "access_denied", "enterprise_is_restricted",
-    "message_limit_exceeded",  # the workspace's members post too much: the channel waits a while
+    *TOKEN_REFUSALS, *_FIXES, "no_permission", "ekm_access_denied", "app_access_restricted", "restricted_action",
+    "restricted_action_read_only_channel", "restricted_action_thread_only_channel", "team_access_not_granted",
+    "org_login_required", "access_denied", "enterprise_is_restricted",
 })
+
+
+def unblocking(error: str) -> str:
+    """What to do about a ``SlackBlocked`` refusal with Slack's ``error``."""
+    return _TOKEN_FIX if error in TOKEN_REFUSALS else _FIXES.get(error, _OTHER_FIX)
 
 
 # Slack's errors that refuse a message for what it shows, or a thread reply for its thread (specs/slack-methods):
@@ -140,16 +147,3 @@ CONTENT_REFUSALS = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_bl
                               "too_many_attachments", "attachment_payload_limit_exceeded"})
 THREAD_REFUSALS = frozenset({"restricted_action_thread_locked", "cannot_reply_to_message", "thread_not_found",
                              "restricted_action_non_threadable_channel"})
-
-
-def unblocking(error: str) -> str:
-    """What to do about a ``SlackBlocked`` refusal with Slack's ``error``."""
-    if error in _CHANNEL_FIXES:
-        return _CHANNEL_FIXES[error]
-    if error in TOKEN_REFUSALS:
-        return _TOKEN_FIX
-    if error == "missing_scope":
-        return _SCOPE_FIX
-    if error == "message_limit_exceeded":
-        return "the workspace has reached its plan's message limit: it passes, or an admin upgrades the plan"
-    return "a workspace setting or an admin keeps the app out: run `birdhouse check`"
