@@ -114,6 +114,16 @@ def next_form(refused: Form, error: str) -> Form:
     return refused
 
 
+def plainer(ctx: Context, subject: Subject, form: Form, exc: SlackError, *, keep_buttons: bool = False) -> Form:
+    """The form to try after Slack refused the card in ``form``, noted for the card; ``exc`` raised again when no
+    plainer form mends that refusal (or, with ``keep_buttons``, none that keeps the buttons)."""
+    after = next_form(form, exc.error)
+    if after is form or (keep_buttons and after is Form.TEXT):
+        raise exc
+    RefusedCards(ctx.redis).note(subject.name, after, exc.error)
+    return after
+
+
 def refused_form(ctx: Context, subject: Subject) -> tuple[Form, str]:
     """The form a card is posted and updated in, and Slack's error that made it so ("" for none)."""
     noted = RefusedCards(ctx.redis).get(subject.name)
@@ -146,11 +156,7 @@ def post_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
         except (*SLACK_TRY_AGAIN, SlackBlocked):
             raise  # not the card's fault: it is posted as it is, later
         except SlackError as exc:
-            plainer = next_form(form, exc.error)
-            if plainer is form:
-                raise
-            RefusedCards(ctx.redis).note(subject.name, plainer, exc.error)
-            form, error = plainer, exc.error
+            form, error = plainer(ctx, subject, form, exc), exc.error
             ctx.slack.take_turn("chat.postMessage", place.channel)  # the refused post spent the drain's turn
             continue
         return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already,
@@ -202,12 +208,9 @@ def update_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any
                 except (*SLACK_TRY_AGAIN, SlackBlocked):
                     raise  # the next change renders it again
                 except SlackError as exc:
-                    # Refused for what it shows (a new reply's text, say): shown plain from now on. Plainer than
-                    # plain is text alone, which an update cannot make of a card with buttons.
-                    if next_form(form, exc.error) is not Form.PLAIN:
-                        raise
-                    form, error = Form.PLAIN, exc.error
-                    RefusedCards(ctx.redis).note(subject.name, form, error)
+                    # Refused for what it shows (a new reply's text, say): shown plainer from now on, but never as
+                    # text alone, which an update cannot make of a card with buttons.
+                    form, error = plainer(ctx, subject, form, exc, keep_buttons=True), exc.error
                     pending.mark(cards.kind, subject_id)
                     continue
                 rendered += 1

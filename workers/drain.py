@@ -194,7 +194,7 @@ def cards_only(ctx: Context, names: list[str]) -> frozenset[str]:
     mentions = {parse_member(name)[1]: name for name in names if name.startswith("mention:")}
     subjects = {Subject(MENTION_CARDS.event_type, MENTION_CARDS.subject_key, mention_id).name: name
                 for mention_id, name in mentions.items()}
-    attempted = {subjects[subject] for subject in PostAttempts(ctx.redis).unconfirmed(list(subjects))}
+    attempted = {subjects[subject] for subject in PostAttempts(ctx.redis).unsettled(list(subjects))}
     refused = {mentions[mention_id] for mention_id in Digests(ctx.redis).refused_lines(list(mentions))}
     return frozenset(attempted | refused)
 

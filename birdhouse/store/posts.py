@@ -27,8 +27,8 @@ class PostAttempts(Store):
         posted, so there is nothing to search for)."""
         self.connection.delete(self._key(subject))
 
-    def unconfirmed(self, subjects: list[str]) -> set[str]:
-        """Those of ``subjects`` with an attempt not yet confirmed, in one round trip."""
+    def unsettled(self, subjects: list[str]) -> set[str]:
+        """Those of ``subjects`` with an attempt whose outcome is not known yet, in one round trip."""
         if not subjects:
             return set()
         noted = self.connection.mget([self._key(subject) for subject in subjects])

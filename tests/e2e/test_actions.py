@@ -39,14 +39,20 @@ def brand_replies(stack: Stack) -> list[dict]:
     return stack.x.posts_by_brand
 
 
-def answered_and_done(stack: Stack) -> tuple[dict, dict, dict]:
-    """(card, X post, the brand's reply) for a mention Alice answered and marked Done."""
+def answered(stack: Stack, reply: str = "Sorry! Which order number?") -> tuple[dict, dict, dict]:
+    """(card, X post, the brand's reply) for a mention Alice answered from its card."""
     card, post = card_for(stack)
     view = open_reply(stack, ALICE, card)
-    stack.slack.submit_view(ALICE, view["id"], reply_values("Sorry! It is on its way."))
+    stack.slack.submit_view(ALICE, view["id"], reply_values(reply))
     stack.work()
-    click(stack, ALICE, card, "mention.done")
     [brand_reply] = brand_replies(stack)
+    return card, post, brand_reply
+
+
+def answered_and_done(stack: Stack) -> tuple[dict, dict, dict]:
+    """(card, X post, the brand's reply) for a mention Alice answered and marked Done."""
+    card, post, brand_reply = answered(stack, "Sorry! It is on its way.")
+    click(stack, ALICE, card, "mention.done")
     return card, post, brand_reply
 
 
@@ -429,11 +435,7 @@ def test_follow_back_on_self_serve_falls_back_to_the_x_com_link(stack: Stack):
 
 # -- the conversation continues in the thread --------------------------------------------------------------
 def test_the_authors_answer_to_the_brand_reply_lands_in_the_cards_thread(stack: Stack):
-    card, post = card_for(stack)
-    view = open_reply(stack, ALICE, card)
-    stack.slack.submit_view(ALICE, view["id"], reply_values("Sorry! Which order number?"))
-    stack.work()
-    [brand_reply] = brand_replies(stack)
+    card, post, brand_reply = answered(stack)
 
     stack.x.post(post["author_id"], "@acme it's 1234, thanks", in_reply_to_tweet_id=brand_reply["id"])
     stack.poll_mentions()
@@ -445,11 +447,7 @@ def test_the_authors_answer_to_the_brand_reply_lands_in_the_cards_thread(stack: 
 
 
 def test_an_answer_slack_will_not_thread_comes_to_the_channel_as_a_full_card(stack: Stack):
-    card, post = card_for(stack)
-    view = open_reply(stack, ALICE, card)
-    stack.slack.submit_view(ALICE, view["id"], reply_values("Sorry! Which order number?"))
-    stack.work()
-    [brand_reply] = brand_replies(stack)
+    card, post, brand_reply = answered(stack)
     stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=200,
                              body={"ok": False, "error": "restricted_action_thread_locked"}))
 
