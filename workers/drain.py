@@ -19,6 +19,10 @@ What the drain posts is every Birdhouse message to a channel: cards and mention 
 cases, SLA posts and follower digests whose posters the composition root (``workers.runner.POSTERS``) hands in,
 so the drain needs no module that decides them. Each poster runs under the channel's lease and posts with
 ``post_once``.
+
+A poster also says which channel its kind belongs in now. After an operator points a setting at another channel,
+what waited in the old channel's outbox moves to the new one's, keeping its place: a card is then posted by one
+drain only, and a digest or a case goes where the team now looks, even if the old channel is archived.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import redis
@@ -34,6 +39,7 @@ import redis
 from birdhouse.errors import (SLACK_TRY_AGAIN, TOKEN_REFUSALS, SlackBlocked, SlackError, SlackRateLimited,
                               unblocking)
 from birdhouse.models import CardKind
+from birdhouse.settings import Settings
 from birdhouse.slackclient import pace_of
 from birdhouse.store import CardRef
 from birdhouse.store.leases import HeldLease
@@ -44,7 +50,7 @@ from workers.backlog import Band, cards_in_time, to_fold
 from workers.cards import CardType, post_card
 from workers.context import Context
 from workers.mention_cards import MENTION_CARDS
-from workers.posting import Subject, post_once
+from workers.posting import Subject, attempt_name, post_once
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +61,16 @@ UNANSWERED_IN_A_ROW = 3  # then the channel's drain ends, and the next round beg
 BLOCKED_RETRY_SECONDS = 30.0  # a channel Slack refuses is tried again this often
 DIGEST_EVENT = "birdhouse_digest"
 
-# Posts one outbox member (context, channel, subject id), exactly once, under the channel's lease.
-Poster = Callable[[Context, str, str], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Poster:
+    """How the drain posts one kind of outbox member."""
+
+    post: Callable[[Context, str, str], dict[str, Any]]  # (context, channel, subject id): exactly once, under the lease
+    event_type: str  # its messages' metadata, which names its post attempts (``Subject.name``)
+    home: Callable[[Settings], str] | None = None  # the channel it belongs in now; None: the one it was queued in
+    in_outbox_channel: bool = True  # posted in the channel whose outbox holds it (a card goes where its draft says)
 
 
 def queue_cards(ctx: Context, cards: CardType, subject_ids: list[str]) -> int:
@@ -99,6 +113,7 @@ def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
     with lease as held:
         if not held:
             return 0
+        rehome(ctx, channel, posters)
         blocked = outbox.blocked(channel)  # read under the lease: the last holder may have just been refused
         if blocked is not None and ctx.clock() < blocked.until:
             return 0
@@ -159,15 +174,39 @@ def post_member(ctx: Context, channel: str, name: str, posters: dict[str, Poster
     poster = posters.get(kind)
     if poster is None:  # queued by a version that knew a kind this one does not
         raise LookupError(f"{name} in {channel} is of no kind this version posts; it leaves the outbox")
-    return poster(ctx, channel, subject_id)
+    return poster.post(ctx, channel, subject_id)
+
+
+def rehome(ctx: Context, channel: str, posters: dict[str, Poster]) -> int:
+    """Move what waits in ``channel`` but belongs in another channel now to that channel's outbox; the number
+    moved. A message posted in its outbox's channel whose post was attempted and not settled stays: it may be in
+    this channel's history, where its next attempt looks for it."""
+    outbox = Outbox(ctx.redis)
+    elsewhere: dict[str, tuple[str, str]] = {}  # member -> (its home, its post attempt if that must be settled)
+    for name, _band in outbox.head(channel, outbox.waiting(channel)):
+        kind, subject_id = parse_member(name)
+        poster = posters.get(kind)
+        if poster is not None and poster.home is not None and (home := poster.home(ctx.settings)) != channel:
+            elsewhere[name] = home, attempt_name(poster.event_type, subject_id) if poster.in_outbox_channel else ""
+    if not elsewhere:
+        return 0
+    unsettled = PostAttempts(ctx.redis).unsettled([attempt for _home, attempt in elsewhere.values() if attempt])
+    moving = [(name, home) for name, (home, attempt) in elsewhere.items() if attempt not in unsettled]
+    for home in {home for _name, home in moving}:
+        outbox.move(channel, home, [name for name, to in moving if to == home])
+    if moving:
+        log.warning("moved %d messages waiting in %s to the channels they belong in now", len(moving), channel)
+    return len(moving)
 
 
 def drain_posters(kinds: dict[CardKind, CardType]) -> dict[str, Poster]:
     """The posters of what the drain itself makes: each kind of card, and mention digests."""
     def card_poster(cards: CardType) -> Poster:
-        return lambda ctx, channel, subject_id: post_card(ctx, cards, subject_id)
+        return Poster(lambda ctx, channel, subject_id: post_card(ctx, cards, subject_id), cards.event_type,
+                      cards.channel, in_outbox_channel=False)
 
-    return {**{str(kind): card_poster(cards) for kind, cards in kinds.items()}, "digest": post_digest}
+    return {**{str(kind): card_poster(cards) for kind, cards in kinds.items()},
+            "digest": Poster(post_digest, DIGEST_EVENT, lambda settings: settings.mentions_channel)}
 
 
 # -- digests -----------------------------------------------------------------------------------------------

@@ -25,6 +25,11 @@ log = logging.getLogger(__name__)
 SEARCH_METHODS = ("conversations.history", "conversations.replies")  # how find_message looks
 
 
+def attempt_name(event_type: str, subject_id: str) -> str:
+    """What ``PostAttempts`` names the attempts to post a message about ``subject_id`` under ``event_type``."""
+    return f"{event_type}:{subject_id}"
+
+
 @dataclass(frozen=True)
 class Subject:
     """What a message is about, as its metadata says: ``event_payload[key] == id`` under ``event_type``."""
@@ -35,7 +40,7 @@ class Subject:
 
     @property
     def name(self) -> str:
-        return f"{self.event_type}:{self.id}"
+        return attempt_name(self.event_type, self.id)
 
     @property
     def metadata(self) -> dict[str, Any]:

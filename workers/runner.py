@@ -18,6 +18,7 @@ from rq import Queue, SimpleWorker, Worker
 from rq.worker.base import BaseWorker
 
 from birdhouse.jobs import LISTEN_ORDER
+from slackbot.views.case import CASE_EVENT
 from workers import actions, followers, sla
 from workers.card_jobs import KINDS
 from workers.context import Context, install
@@ -33,8 +34,13 @@ log = logging.getLogger(__name__)
 
 # Every kind of message the drains post, by the kind of its outbox member: the one way a new
 # message reaches a channel.
-POSTERS: dict[str, Poster] = {**drain_posters(KINDS), actions.CASES: actions.post_case, sla.SLA_POSTS: sla.post,
-                              followers.DIGESTS: followers.post_digest}
+POSTERS: dict[str, Poster] = {
+    **drain_posters(KINDS),
+    actions.CASES: Poster(actions.post_case, CASE_EVENT, lambda settings: settings.support_channel),
+    # An SLA nudge or note goes in its card's thread, wherever the card is; an SLA case, where it was queued.
+    sla.SLA_POSTS: Poster(sla.post, sla.SLA_EVENT_TYPE),
+    followers.DIGESTS: Poster(followers.post_digest, followers.DIGEST_EVENT, lambda settings: settings.followers_channel),
+}
 
 
 def queues(ctx: Context) -> list[Queue]:

@@ -18,6 +18,7 @@ import redis
 
 from birdhouse import jobs
 from birdhouse.dashboard import open_items, permalinks, sla_clock
+from birdhouse.errors import SLACK_TRY_AGAIN, THREAD_REFUSALS, SlackBlocked, SlackError
 from birdhouse.settings import Settings
 from birdhouse.stats import Item
 from birdhouse.store import CardRef, Event, EventLog
@@ -64,9 +65,11 @@ def addressees(item: Item, team: tuple[str, ...]) -> str:
     return " ".join(mentions) + " " if mentions else ""
 
 
-def nudge_text(item: Item, waited: float, settings: Settings) -> str:
+def nudge_text(item: Item, waited: float, settings: Settings, card_link: str | None = None) -> str:
+    """The nudge in the card's thread; with ``card_link``, in the channel instead (Slack refused the thread)."""
     clock = " of business hours" if settings.business_hours else ""
-    return (f"{addressees(item, settings.team)}:hourglass_flowing_sand: This {item.kind} has waited "
+    this = f"This {mrkdwn.link(card_link, item.kind)}" if card_link else f"This {item.kind}"
+    return (f"{addressees(item, settings.team)}:hourglass_flowing_sand: {this} has waited "
             f"{duration(waited)}{clock} without a reply (the SLA is {duration(settings.sla_minutes * 60)}). "
             "Reply from the card, or mark it Done if it needs no answer.")
 
@@ -160,9 +163,20 @@ def _post_once(ctx: Context, item: Item, threshold: str, channel: str, text: str
 
 
 def nudge(ctx: Context, channel: str, item: Item, card: CardRef, waited: float) -> Posted:
-    return _post_once(ctx, item, NUDGE, channel, nudge_text(item, waited, ctx.settings),
-                      Event(EventKind.SLA_NUDGE, at=ctx.clock(), mention_id=item.mention_id, data={"waited": waited}),
-                      thread_ts=card.ts)
+    """In the card's thread; in the channel, linking the card, when Slack will not take it there (a locked thread),
+    so the nudge is seen once rather than refused at every check. (A retry's search of the thread looks in the
+    channel first, where such a nudge is.)"""
+    event = Event(EventKind.SLA_NUDGE, at=ctx.clock(), mention_id=item.mention_id, data={"waited": waited})
+    try:
+        return _post_once(ctx, item, NUDGE, channel, nudge_text(item, waited, ctx.settings), event, thread_ts=card.ts)
+    except (*SLACK_TRY_AGAIN, SlackBlocked):
+        raise
+    except SlackError as exc:
+        if exc.error not in THREAD_REFUSALS:
+            raise
+    ctx.slack.take_turn("chat.postMessage", channel)  # the refused post spent the drain's turn
+    [card_link] = permalinks(ctx.redis, ctx.slack, [card])
+    return _post_once(ctx, item, NUDGE, channel, nudge_text(item, waited, ctx.settings, card_link), event)
 
 
 def escalate(ctx: Context, channel: str, item: Item, card: CardRef, waited: float) -> Posted:

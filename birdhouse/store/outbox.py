@@ -38,6 +38,20 @@ end
 return added
 """
 
+# KEYS[1] from, KEYS[2] to; ARGV: members. Each keeps its score; one queued in both keeps its place in KEYS[2].
+_MOVE = """
+local moved = 0
+for i = 1, #ARGV do
+  local score = redis.call('zscore', KEYS[1], ARGV[i])
+  if score then
+    redis.call('zadd', KEYS[2], 'NX', score, ARGV[i])
+    redis.call('zrem', KEYS[1], ARGV[i])
+    moved = moved + 1
+  end
+end
+return moved
+"""
+
 BAND_WIDTH = 10**13  # above any arrival in milliseconds (until the year 2286); exact in a double
 CHANNELS = "bh:outbox:channels"  # set: channels that have had something to post
 WAKE = "bh:outbox:wake"  # list of at most one item: something was queued, for an idle drainer blocked on it
@@ -143,6 +157,13 @@ class Outbox(Store):
 
     def waiting(self, channel: str) -> int:
         return int(self.connection.zcard(self._key(channel)))
+
+    def move(self, source: str, target: str, names: list[str]) -> None:
+        """Move ``names`` from ``source``'s outbox to ``target``'s, each keeping its place (band and arrival)."""
+        with self.connection.pipeline(transaction=False) as pipe:
+            pipe.eval(_MOVE, 2, self._key(source), self._key(target), *names)
+            _announce(pipe, target)
+            pipe.execute()
 
     def remove(self, channel: str, name: str) -> None:
         self.connection.zrem(self._key(channel), name)

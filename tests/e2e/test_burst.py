@@ -21,17 +21,19 @@ from birdhouse.redis_server import PrivateRedis, connect
 from birdhouse.slackclient import POST_BURST, RATE_LIMITED_TRIES
 from birdhouse.settings import Settings
 from birdhouse.store.outbox import Digests
+from birdhouse.store.posts import PostAttempts
 from emulators.http import Fault
 from emulators.slack import SlackEmulator
 from emulators.x import XEmulator
 from slackbot.views.mention_digest import CARD_ACTION
 from tests.blocktext import block_texts
 from tests.conftest import ALICE, MENTIONS, Stack, emulated_environment
-from tests.helpers import FakeClock, eventually
+from tests.helpers import FakeClock, eventually, reconfigured
 from workers.backlog import Band, mention_band
 from workers.context import Context
-from workers.drain import BLOCKED_RETRY_SECONDS, UNANSWERED_IN_A_ROW
+from workers.drain import BLOCKED_RETRY_SECONDS, DIGEST_EVENT, UNANSWERED_IN_A_ROW
 from workers.mentions import fetch_new_mentions
+from workers.posting import attempt_name
 
 URGENT_AT = {100 + 3 * k: ("complaint" if k % 2 else "question") for k in range(30)}  # behind 100 others
 
@@ -292,6 +294,44 @@ def test_nothing_is_folded_while_slack_refuses_the_channel_and_each_mention_is_a
                and set(ids) <= set(posted.carded() + posted.digest_lines()))
     assert posted.carded()[0] == ids[0]  # the complaint first, as a card; then what waited, folded
     assert posted.digests() and stack.ctx.mentions.unposted() == []
+
+
+def test_what_waited_in_a_channel_the_settings_no_longer_name_goes_to_the_new_channel_once(stack: Stack):
+    clock = FakeClock(time.time())
+    stack.use_clock(clock)
+    stack.poll_mentions()  # Birdhouse starts watching a quiet account
+    fan = stack.x.add_user("fan", name="Fan", followers_count=150)
+    stack.slack.archive(MENTIONS)  # the old channel is archived, with mentions waiting for it
+    urgent = [stack.x.post(fan["id"], text)["id"] for text in (
+        "@acme my order never arrived. This is terrible", "@acme do you ship to Norway?")]
+    rest = [stack.x.post(fan["id"], text)["id"] for text in ("@acme lol qzx", "@acme thanks for the great service!")]
+    stack.poll_mentions()
+    # What its drain had folded into a digest before, and had tried to post when Slack did not answer.
+    Digests(stack.redis).fold(MENTIONS, "d1", rest, Band.DIGEST, clock(), stack.ctx.mentions.UNPOSTED)
+    PostAttempts(stack.redis).note(attempt_name(DIGEST_EVENT, "d1"), clock())
+
+    stack.slack.add_channel("C0WARROOM", "social-war-room")
+    system = reconfigured(stack, BIRDHOUSE_MENTIONS_CHANNEL="C0WARROOM")
+    system.use_clock(clock)
+    system.poll_mentions()
+    assert tweet_ids_in(system, "C0WARROOM") == urgent  # the cards, most urgent first
+    # The digest may be in the old channel's history: it stays until a look there finds it is not.
+    assert [m for m in system.cards("C0WARROOM") if "digest_id" in m["metadata"]["event_payload"]] == []
+    clock.advance(BLOCKED_RETRY_SECONDS)
+    system.poll_mentions()  # not in the archived channel, which refuses it: nothing can be there
+    clock.advance(BLOCKED_RETRY_SECONDS)
+    system.poll_mentions()
+
+    [digest] = [m for m in system.cards("C0WARROOM") if "digest_id" in m["metadata"]["event_payload"]]
+    assert sorted(block_id.removeprefix("line-") for block in digest["blocks"]
+                  if (block_id := block.get("block_id", "")).startswith("line-")) == sorted(rest)
+    assert tweet_ids_in(system, "C0WARROOM") == urgent and system.cards(MENTIONS) == []
+    assert blocked_channels(system.redis) == [] and system.ctx.mentions.unposted() == []
+
+
+def tweet_ids_in(stack: Stack, channel: str) -> list[str]:
+    return [payload["tweet_id"] for message in stack.cards(channel)
+            if "tweet_id" in (payload := message["metadata"]["event_payload"])]
 
 
 def test_the_slack_adapter_turns_slacks_failures_into_birdhouses_errors(stack: Stack):

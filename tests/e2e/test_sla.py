@@ -11,6 +11,7 @@ from birdhouse import business_hours, jobs
 from birdhouse.dashboard import window_stats
 from birdhouse.store import Event
 from birdhouse.store.events import EventKind
+from emulators.http import Fault
 from tests.conftest import ALICE, MENTIONS, SUPPORT, Stack
 from tests.helpers import FakeClock, at_once, drained_by_two_workers_at_once, events
 from workers.mentions import fetch_new_mentions
@@ -151,3 +152,22 @@ def test_a_nudge_goes_out_before_the_cards_already_waiting_in_its_channel(stack:
     assert first == {"sla": f"{complaint}:nudge"}
     assert sorted(card["tweet_id"] for card in cards) == sorted(praise)
     assert len(thread(stack, complaint)) == 1
+
+
+def test_a_nudge_slack_will_not_take_in_the_cards_thread_comes_to_the_channel_once_with_the_cards_link(
+        stack: Stack):
+    clock = FakeClock(THURSDAY_10)
+    [complaint] = post_mentions(stack, clock, "@acme my order never arrived and nobody answers. Where is it?")
+    scheduler = Scheduler(stack.redis, stack.settings, (CHECK,), clock)
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=200,
+                             body={"ok": False, "error": "restricted_action_thread_locked"}))
+
+    for minutes in (30, 31, 32):
+        check_at(stack, scheduler, clock, THURSDAY_10 + minutes * MINUTE)
+
+    assert thread(stack, complaint) == []
+    [_card, nudge] = stack.slack.messages(MENTIONS)
+    card = stack.ctx.mentions.card(complaint)
+    assert nudge["text"].startswith("<!subteam^S0SOCIAL> :hourglass_flowing_sand: This <https://")
+    assert f"/archives/{MENTIONS}/p{card.ts.replace('.', '')}|complaint> has waited 30 min" in nudge["text"]
+    assert [event.mention_id for event in events(stack, EventKind.SLA_NUDGE)] == [complaint]
