@@ -16,7 +16,7 @@ from typing import Any
 
 import redis
 
-from birdhouse.errors import SLACK_TRY_AGAIN, SlackBlocked, SlackError, SlackUnavailable
+from birdhouse.errors import SLACK_TRY_AGAIN, THREAD_REFUSALS, SlackBlocked, SlackError, SlackUnavailable
 from birdhouse.store.posts import PostAttempts
 from workers.context import Context
 
@@ -85,26 +85,30 @@ def find_message(ctx: Context, channel: str, subject: Subject, since: float,
                  thread_ts: str | None = None) -> str | None:
     """The ts of a message about ``subject`` posted after ``since``, or None. With ``thread_ts`` that thread is
     searched too (history lists only top-level messages), after the channel."""
-    try:
-        for thread in (None, thread_ts) if thread_ts is not None else (None,):
-            cursor = None
-            while True:
+    for thread in (None, thread_ts) if thread_ts is not None else (None,):
+        cursor = None
+        while True:
+            try:
                 page = ctx.slack.history_page(channel, oldest=f"{since - 1:.6f}", cursor=cursor, thread_ts=thread)
-                for message in page["messages"]:
-                    metadata = message.get("metadata") or {}
-                    if (metadata.get("event_type") == subject.event_type
-                            and metadata.get("event_payload", {}).get(subject.key) == subject.id):
-                        return message["ts"]
-                cursor = (page.get("response_metadata") or {}).get("next_cursor")
-                if not page.get("has_more") or not cursor:
-                    break
-        return None
-    except SlackBlocked:
-        # The app may not read the channel (removed from it, a channels:history scope missing): the channel
-        # waits, blocked, with this message at its head, and is searched again then.
-        raise
-    except SlackError as exc:
-        # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss. Whether it
-        # was posted is unknown, as when Slack did not answer: the message stays in its outbox.
-        log.error("cannot search #%s for %s: %s", channel, subject.name, exc.error)
-        raise SlackUnavailable(exc.method, exc.error) from exc
+            except SlackBlocked:
+                # The app may not read the channel (removed from it, a channels:history scope missing): the channel
+                # waits, blocked, with this message at its head, and is searched again then.
+                raise
+            except SlackError as exc:
+                if thread is not None and exc.error in THREAD_REFUSALS:
+                    # The thread is gone (its root card deleted): nothing in it is seen, and the message needs a
+                    # place of its own, as when Slack refuses to post in it.
+                    raise
+                # Without history we cannot tell; posting again risks a duplicate, not posting risks a loss.
+                # Whether it was posted is unknown, as when Slack did not answer: the message stays in its outbox.
+                log.error("cannot search #%s for %s: %s", channel, subject.name, exc.error)
+                raise SlackUnavailable(exc.method, exc.error) from exc
+            for message in page["messages"]:
+                metadata = message.get("metadata") or {}
+                if (metadata.get("event_type") == subject.event_type
+                        and metadata.get("event_payload", {}).get(subject.key) == subject.id):
+                    return message["ts"]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                break
+    return None

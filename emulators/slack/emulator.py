@@ -141,6 +141,10 @@ class SlackEmulator(Emulator):
     def unarchive(self, channel_id: str) -> None:
         self.workspace.set_archived(channel_id, False)
 
+    def delete_as_admin(self, channel: str, ts: str) -> None:
+        """A workspace admin deletes a message (the bot's too); a thread whose root is gone is not found."""
+        self.workspace.delete(channel, ts, deleter=None)
+
     def post_as_user(self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None) -> str:
         """A person writes in a channel (something the bot may not edit); answers the message ts."""
         return self.workspace.post(channel, user=user_id, text=text, thread_ts=thread_ts)["ts"]

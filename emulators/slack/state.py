@@ -271,11 +271,12 @@ class Workspace:
             self._notify("updated", channel_id, message)
             return copy.deepcopy(message)
 
-    def delete(self, channel_id: str, ts: str, *, deleter: str) -> None:
+    def delete(self, channel_id: str, ts: str, *, deleter: str | None) -> None:
+        """``deleter`` None: a workspace admin, who may delete anyone's message."""
         with self.lock:
             channel = self.channel(channel_id)
             message = self.find(channel_id, ts)
-            if message["user"] != deleter:
+            if deleter is not None and message["user"] != deleter:
                 raise SlackError("cant_delete_message")
             del channel.messages[ts]
             root_ts = message.get("thread_ts")

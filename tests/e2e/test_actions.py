@@ -459,6 +459,19 @@ def test_an_answer_slack_will_not_thread_comes_to_the_channel_as_a_full_card(sta
     assert ">@acme it's 1234, thanks" in section(answer, "post") and "mention.reply" in buttons(answer)
 
 
+def test_an_answer_whose_card_an_admin_deleted_comes_to_the_channel_once_after_a_lost_answer(stack: Stack):
+    card, post, brand_reply = answered(stack)
+    stack.slack.delete_as_admin(MENTIONS, card["ts"])
+    stack.slack.inject(Fault("/api/chat.postMessage", "lose_answer"))  # posted under the gone card, unconfirmed
+
+    stack.x.post(post["author_id"], "@acme it's 1234, thanks", in_reply_to_tweet_id=brand_reply["id"])
+    stack.poll_mentions()  # the retry finds the thread gone: the card goes to the channel, where the team sees it
+
+    [answer] = stack.cards()
+    assert ">@acme it's 1234, thanks" in section(answer, "post") and "mention.reply" in buttons(answer)
+    assert stack.ctx.mentions.unposted() == [] and not stack.slack.faults()
+
+
 def test_a_card_slack_refuses_as_composed_comes_plain_with_its_buttons_and_they_work(stack: Stack):
     stack.slack.inject(Fault("/api/chat.postMessage", "status", times=1, status=200,
                              body={"ok": False, "error": "invalid_blocks"}))
