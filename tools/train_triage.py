@@ -38,7 +38,8 @@ OTHER_INDUSTRIES_LABELS = REPO / "tests" / "fixtures" / "complaints_2019" / "lab
 OTHER_INDUSTRIES_WEIGHT = 1.0  # labelled as carefully as the airline posts (docs/labelling.md)
 OUTPUT = REPO / "workers" / "triage" / MODEL_FILE
 MISS_COST = {"question": 2.0, "complaint": 2.0, "praise": 1.0}  # cost of a miss, a false alarm costing 1
-C = 16.0
+C = 4.0
+NB_SMOOTHING = 0.25  # added to each term's weight in each class before the log-count ratio
 MAX_TERMS = 100_000
 FOLDS = 5
 SEED = 0
@@ -108,18 +109,47 @@ def load_other_industries() -> Extra:
     return [texts[row["id"]] for row in chosen], {label: [int(row[label]) for row in chosen] for label in LABELS}
 
 
+class NaiveBayesLogistic:
+    """A logistic regression over the features scaled by the label's log-count ratio (NB-LR: S. Wang and
+    C. Manning, "Baselines and Bigrams", ACL 2012), which lifts the terms that tell the label apart before the
+    regression weighs them. The scaling is folded into ``coef_``, so the shipped model reads the same unit-length
+    TF-IDF vectors as a plain regression and costs nothing more per post."""
+
+    def __init__(self, c: float) -> None:
+        self.c = c
+
+    def fit(self, matrix, gold: list[int], sample_weight: list[float]) -> "NaiveBayesLogistic":
+        import numpy as np
+        from scipy.sparse import diags
+        from sklearn.linear_model import LogisticRegression
+
+        weights = np.asarray(sample_weight)
+        on = np.asarray(gold) == 1
+        present = NB_SMOOTHING + np.asarray(matrix[on].T @ weights[on]).ravel()
+        absent = NB_SMOOTHING + np.asarray(matrix[~on].T @ weights[~on]).ravel()
+        ratio = np.log(present / present.sum()) - np.log(absent / absent.sum())
+        regression = LogisticRegression(C=self.c, max_iter=5000).fit(matrix @ diags(ratio), gold,
+                                                                      sample_weight=weights)
+        self.coef_, self.intercept_ = regression.coef_ * ratio, regression.intercept_
+        return self
+
+    def predict_proba(self, matrix):
+        import numpy as np
+
+        on = 1.0 / (1.0 + np.exp(-(matrix @ self.coef_[0] + self.intercept_[0])))
+        return np.column_stack([1.0 - on, on])
+
+
 def fit(texts: list[str], labels: dict[str, list[int]], extra: Extra = NO_EXTRA,
         extra_weight: float = OTHER_INDUSTRIES_WEIGHT):
-    """The vectorizer and one logistic regression per label of ``labels``, trained on ``texts`` and the extra
-    posts (each weighing ``extra_weight`` against a post of ``texts``)."""
-    from sklearn.linear_model import LogisticRegression
-
+    """The vectorizer and one NB-LR per label of ``labels``, trained on ``texts`` and the extra posts (each
+    weighing ``extra_weight`` against a post of ``texts``)."""
     extra_texts, extra_labels = extra
     vectorizer = Features()
     matrix = vectorizer.fit_transform(texts + extra_texts)
     weights = [1.0] * len(texts) + [extra_weight] * len(extra_texts)
-    return vectorizer, {label: LogisticRegression(C=C, max_iter=5000).fit(
-        matrix, gold + extra_labels[label], sample_weight=weights) for label, gold in labels.items()}
+    return vectorizer, {label: NaiveBayesLogistic(C).fit(matrix, gold + extra_labels[label], weights)
+                        for label, gold in labels.items()}
 
 
 def out_of_fold(texts: list[str], labels: dict[str, list[int]], extra: Extra = NO_EXTRA) -> dict[str, list[float]]:
