@@ -8,8 +8,9 @@ copied into the repo); without them it says so and exits 0. Only the `train` spl
 tests/fixtures/twcs_airlines/labels.csv is read: the held-out split is for `make eval`.
 
 Method (docs/triage.md): the features of `workers/triage/features.py`, sublinear TF-IDF of words and of character
-n-grams side by side (terms in at least two posts; the 100,000 most frequent character n-grams), one logistic
-regression per label (C = 16, chosen on cross-validation). Thresholds are chosen on 5-fold cross-validation
+n-grams side by side (terms in at least two posts; the 100,000 most frequent character n-grams), one NB-LR per
+label (a logistic regression over the features scaled by the label's log-count ratio; C = 4 and the smoothing
+chosen on cross-validation). Thresholds are chosen on 5-fold cross-validation
 for a care team's costs: a missed question or complaint costs twice a false alarm; for praise both cost the
 same. complaints-2019's tweets to brands of eight other industries, labelled by us with the same rules
 (tests/fixtures/complaints_2019), are trained on beside the airline posts, so that the model carries beyond

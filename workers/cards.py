@@ -157,7 +157,8 @@ def post_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
             raise  # not the card's fault: it is posted as it is, later
         except SlackError as exc:
             form, error = plainer(ctx, subject, form, exc), exc.error
-            ctx.slack.take_turn("chat.postMessage", place.channel)  # the refused post spent the drain's turn
+            if exc.method == "chat.postMessage":  # the refused post spent the drain's turn (a refused search did not)
+                ctx.slack.take_turn("chat.postMessage", place.channel)
             continue
         return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already,
                 "thread": place.thread_ts, "broadcast": place.broadcast, "form": form}

@@ -69,7 +69,8 @@ class Poster:
 
     post: Callable[[Context, str, str], dict[str, Any]]  # (context, channel, subject id): exactly once, under the lease
     event_type: str  # its messages' metadata, which names its post attempts (``Subject.name``)
-    home: Callable[[Settings], str] | None = None  # the channel it belongs in now; None: the one it was queued in
+    # The channel a member (by its subject id) belongs in now; None: the one it was queued in.
+    home: Callable[[Settings, str], str | None] = lambda settings, subject_id: None
     in_outbox_channel: bool = True  # posted in the channel whose outbox holds it (a card goes where its draft says)
 
 
@@ -106,17 +107,18 @@ def details_of(ctx: Context, name: str) -> dict[str, Any]:
 
 def drain_channel(ctx: Context, channel: str, posters: dict[str, Poster],
                   stop: threading.Event | None = None) -> int:
-    """Post the channel's outbox until it is empty (or ``stop``), if its lease is free; the messages posted."""
+    """Post the channel's outbox until it is empty (or ``stop``), if its lease is free; the messages posted, or
+    moved to the channel they belong in now."""
     outbox = Outbox(ctx.redis)
     posted = unanswered = 0
     lease = HeldLease(ctx.redis, f"drain:{channel}", LEASE_SECONDS)
     with lease as held:
         if not held:
             return 0
-        rehome(ctx, channel, posters)
+        posted += rehome(ctx, channel, posters)
         blocked = outbox.blocked(channel)  # read under the lease: the last holder may have just been refused
         if blocked is not None and ctx.clock() < blocked.until:
-            return 0
+            return posted
         while not (stop is not None and stop.is_set()) and not lease.lost.is_set():
             ctx.slack.take_turn("chat.postMessage", channel)
             waiting, head = outbox.waiting_and_head(channel)
@@ -186,7 +188,7 @@ def rehome(ctx: Context, channel: str, posters: dict[str, Poster]) -> int:
     for name, _band in outbox.head(channel, outbox.waiting(channel)):
         kind, subject_id = parse_member(name)
         poster = posters.get(kind)
-        if poster is not None and poster.home is not None and (home := poster.home(ctx.settings)) != channel:
+        if poster is not None and (home := poster.home(ctx.settings, subject_id)) not in (None, channel):
             elsewhere[name] = home, attempt_name(poster.event_type, subject_id) if poster.in_outbox_channel else ""
     if not elsewhere:
         return 0
@@ -203,10 +205,10 @@ def drain_posters(kinds: dict[CardKind, CardType]) -> dict[str, Poster]:
     """The posters of what the drain itself makes: each kind of card, and mention digests."""
     def card_poster(cards: CardType) -> Poster:
         return Poster(lambda ctx, channel, subject_id: post_card(ctx, cards, subject_id), cards.event_type,
-                      cards.channel, in_outbox_channel=False)
+                      lambda settings, subject_id: cards.channel(settings), in_outbox_channel=False)
 
     return {**{str(kind): card_poster(cards) for kind, cards in kinds.items()},
-            "digest": Poster(post_digest, DIGEST_EVENT, lambda settings: settings.mentions_channel)}
+            "digest": Poster(post_digest, DIGEST_EVENT, lambda settings, digest_id: settings.mentions_channel)}
 
 
 # -- digests -----------------------------------------------------------------------------------------------
@@ -263,7 +265,7 @@ def post_digest(ctx: Context, channel: str, digest_id: str) -> dict[str, Any]:
 
 # -- the loop in every worker process ----------------------------------------------------------------------
 def drain_all(ctx: Context, posters: dict[str, Poster], stop: threading.Event | None = None) -> int:
-    """One round over every channel with something waiting; the messages posted."""
+    """One round over every channel with something waiting; the messages posted (or moved)."""
     outbox = Outbox(ctx.redis)
     return sum(drain_channel(ctx, channel, posters, stop) for channel in outbox.channels()
                if outbox.ready(channel, ctx.clock()))

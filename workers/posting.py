@@ -65,7 +65,13 @@ def post_once(ctx: Context, subject: Subject, channel: str, compose: Callable[[]
         return Posted(done if isinstance(done, str) else None, already=True)
     attempts = PostAttempts(ctx.redis)
     earlier = attempts.note(subject.name, ctx.clock())
-    found = find_message(ctx, channel, subject, since=earlier, thread_ts=thread_ts) if earlier else None
+    try:
+        found = find_message(ctx, channel, subject, since=earlier, thread_ts=thread_ts) if earlier else None
+    except (*SLACK_TRY_AGAIN, SlackBlocked):
+        raise  # not searched: it may be there
+    except SlackError:
+        attempts.settle(subject.name)  # the thread is gone: nothing in it is seen (``find_message``)
+        raise
     try:
         ts = found or ctx.slack.post_message(channel, thread_ts=thread_ts, metadata=subject.metadata,
                                              turn_taken=True, **compose())

@@ -36,10 +36,10 @@ log = logging.getLogger(__name__)
 # message reaches a channel.
 POSTERS: dict[str, Poster] = {
     **drain_posters(KINDS),
-    actions.CASES: Poster(actions.post_case, CASE_EVENT, lambda settings: settings.support_channel),
-    # An SLA nudge or note goes in its card's thread, wherever the card is; an SLA case, where it was queued.
-    sla.SLA_POSTS: Poster(sla.post, sla.SLA_EVENT_TYPE),
-    followers.DIGESTS: Poster(followers.post_digest, followers.DIGEST_EVENT, lambda settings: settings.followers_channel),
+    actions.CASES: Poster(actions.post_case, CASE_EVENT, lambda settings, mention_id: settings.support_channel),
+    sla.SLA_POSTS: Poster(sla.post, sla.SLA_EVENT_TYPE, sla.home),
+    followers.DIGESTS: Poster(followers.post_digest, followers.DIGEST_EVENT,
+                              lambda settings, period: settings.followers_channel),
 }
 
 

@@ -122,6 +122,12 @@ def queue_post(ctx: Context, channel: str, item: Item, threshold: str, waited: f
                   {"item": asdict(item), "waited": waited})
 
 
+def home(settings: Settings, subject_id: str) -> str | None:
+    """Where a queued SLA post belongs now: a case in the support channel; a nudge or a note in its card's thread,
+    wherever the card is (None: where it was queued)."""
+    return settings.support_channel if subject_id.endswith(f":{ESCALATE}") else None
+
+
 def post(ctx: Context, channel: str, subject_id: str) -> dict[str, Any]:
     """Post an SLA message the check queued (``sla:<mention id>:<threshold>``): the drain of ``channel`` calls this."""
     mention_id, threshold = subject_id.split(":")
@@ -174,9 +180,12 @@ def nudge(ctx: Context, channel: str, item: Item, card: CardRef, waited: float) 
     except SlackError as exc:
         if exc.error not in THREAD_REFUSALS:
             raise
-    ctx.slack.take_turn("chat.postMessage", channel)  # the refused post spent the drain's turn
+        if exc.method == "chat.postMessage":  # the refused post spent the drain's turn (a refused search did not)
+            ctx.slack.take_turn("chat.postMessage", channel)
     [card_link] = permalinks(ctx.redis, ctx.slack, [card])
-    return _post_once(ctx, item, NUDGE, channel, nudge_text(item, waited, ctx.settings, card_link), event)
+    mention = ctx.mentions.get(item.mention_id)
+    shown = card_link or (mention.url if mention else None)  # without the card's link, the post's: which item it is
+    return _post_once(ctx, item, NUDGE, channel, nudge_text(item, waited, ctx.settings, shown), event)
 
 
 def escalate(ctx: Context, channel: str, item: Item, card: CardRef, waited: float) -> Posted:

@@ -38,13 +38,13 @@ end
 return added
 """
 
-# KEYS[1] from, KEYS[2] to; ARGV: members. Each keeps its score; one queued in both keeps its place in KEYS[2].
+# KEYS[1] from, KEYS[2] to; ARGV: members. Each keeps its score; one queued in both keeps the more urgent place.
 _MOVE = """
 local moved = 0
 for i = 1, #ARGV do
   local score = redis.call('zscore', KEYS[1], ARGV[i])
   if score then
-    redis.call('zadd', KEYS[2], 'NX', score, ARGV[i])
+    redis.call('zadd', KEYS[2], 'LT', score, ARGV[i])
     redis.call('zrem', KEYS[1], ARGV[i])
     moved = moved + 1
   end
@@ -159,7 +159,8 @@ class Outbox(Store):
         return int(self.connection.zcard(self._key(channel)))
 
     def move(self, source: str, target: str, names: list[str]) -> None:
-        """Move ``names`` from ``source``'s outbox to ``target``'s, each keeping its place (band and arrival)."""
+        """Move ``names`` from ``source``'s outbox to ``target``'s, each keeping its place (band and arrival), or the
+        more urgent of its two places when ``target`` holds it too."""
         with self.connection.pipeline(transaction=False) as pipe:
             pipe.eval(_MOVE, 2, self._key(source), self._key(target), *names)
             _announce(pipe, target)

@@ -31,9 +31,10 @@ from tests.conftest import ALICE, MENTIONS, Stack, emulated_environment
 from tests.helpers import FakeClock, eventually, reconfigured
 from workers.backlog import Band, mention_band
 from workers.context import Context
-from workers.drain import BLOCKED_RETRY_SECONDS, DIGEST_EVENT, UNANSWERED_IN_A_ROW
+from workers.drain import BLOCKED_RETRY_SECONDS, DIGEST_EVENT, UNANSWERED_IN_A_ROW, drain_channel
 from workers.mentions import fetch_new_mentions
 from workers.posting import attempt_name
+from workers.runner import POSTERS
 
 URGENT_AT = {100 + 3 * k: ("complaint" if k % 2 else "question") for k in range(30)}  # behind 100 others
 
@@ -327,6 +328,21 @@ def test_what_waited_in_a_channel_the_settings_no_longer_name_goes_to_the_new_ch
                   if (block_id := block.get("block_id", "")).startswith("line-")) == sorted(rest)
     assert tweet_ids_in(system, "C0WARROOM") == urgent and system.cards(MENTIONS) == []
     assert blocked_channels(system.redis) == [] and system.ctx.mentions.unposted() == []
+
+
+def test_the_drain_of_a_channel_the_settings_no_longer_name_hands_its_cards_over_and_posts_none(stack: Stack):
+    stack.poll_mentions()  # Birdhouse starts watching a quiet account
+    fan = stack.x.add_user("fan", name="Fan", followers_count=150)
+    stack.slack.inject(Fault("/api/chat.postMessage", "status", times=UNANSWERED_IN_A_ROW, status=503))
+    ids = [stack.x.post(fan["id"], text)["id"] for text in ("@acme do you ship to Norway?", "@acme lol qzx")]
+    stack.poll_mentions()  # Slack does not answer: both wait in the old channel's outbox
+    stack.slack.add_channel("C0WARROOM", "social-war-room")
+    system = reconfigured(stack, BIRDHOUSE_MENTIONS_CHANNEL="C0WARROOM")
+
+    drain_channel(system.ctx, MENTIONS, POSTERS)  # an old outbox's drain would post them under the wrong lease
+    assert system.cards("C0WARROOM") == [] and system.cards(MENTIONS) == []
+    system.poll_mentions()
+    assert sorted(tweet_ids_in(system, "C0WARROOM")) == sorted(ids) and system.cards(MENTIONS) == []
 
 
 def tweet_ids_in(stack: Stack, channel: str) -> list[str]:

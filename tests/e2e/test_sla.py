@@ -13,7 +13,8 @@ from birdhouse.store import Event
 from birdhouse.store.events import EventKind
 from emulators.http import Fault
 from tests.conftest import ALICE, MENTIONS, SUPPORT, Stack
-from tests.helpers import FakeClock, at_once, drained_by_two_workers_at_once, events
+from tests.helpers import FakeClock, at_once, drained_by_two_workers_at_once, events, reconfigured
+from workers.drain import BLOCKED_RETRY_SECONDS
 from workers.mentions import fetch_new_mentions
 from workers.scheduler import Scheduler
 from workers.sla import CHECK, check_open_items
@@ -171,3 +172,23 @@ def test_a_nudge_slack_will_not_take_in_the_cards_thread_comes_to_the_channel_on
     assert nudge["text"].startswith("<!subteam^S0SOCIAL> :hourglass_flowing_sand: This <https://")
     assert f"/archives/{MENTIONS}/p{card.ts.replace('.', '')}|complaint> has waited 30 min" in nudge["text"]
     assert [event.mention_id for event in events(stack, EventKind.SLA_NUDGE)] == [complaint]
+
+
+def test_an_sla_case_waiting_for_a_support_channel_the_settings_no_longer_name_goes_to_the_new_one(stack: Stack):
+    clock = FakeClock(THURSDAY_10)
+    [complaint] = post_mentions(stack, clock, "@acme my order never arrived and nobody answers. Where is it?")
+    scheduler = Scheduler(stack.redis, stack.settings, (CHECK,), clock)
+    stack.slack.archive(SUPPORT)
+    check_at(stack, scheduler, clock, THURSDAY_10 + 120 * MINUTE)  # the case is refused there: it waits
+    assert stack.slack.messages(SUPPORT) == []
+
+    stack.slack.add_channel("C0NEWSUPPORT", "support-new")
+    system = reconfigured(stack, BIRDHOUSE_SUPPORT_CHANNEL="C0NEWSUPPORT")
+    system.use_clock(clock)
+    clock.advance(BLOCKED_RETRY_SECONDS)  # when the old channel's drain looks again
+    system.work()
+
+    [case] = system.slack.messages("C0NEWSUPPORT")
+    assert "Unanswered complaint from @dana*, waiting 2 h 00 min" in case["text"]
+    assert thread(system, complaint)[-1] == ":sos: No reply after 2 h 00 min: escalated to <#C0NEWSUPPORT>."
+    assert system.slack.messages(SUPPORT) == []
