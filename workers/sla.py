@@ -182,9 +182,12 @@ def nudge(ctx: Context, channel: str, item: Item, card: CardRef, waited: float) 
             raise
         if exc.method == "chat.postMessage":  # the refused post spent the drain's turn (a refused search did not)
             ctx.slack.take_turn("chat.postMessage", channel)
-    [card_link] = permalinks(ctx.redis, ctx.slack, [card])
+        card_gone = exc.error == "thread_not_found"
+    # The card's link; the post's when the card is gone (a link kept from before would be dead) or its link cannot
+    # be had, so the nudge still says which item it is.
+    [card_link] = [None] if card_gone else permalinks(ctx.redis, ctx.slack, [card])
     mention = ctx.mentions.get(item.mention_id)
-    shown = card_link or (mention.url if mention else None)  # without the card's link, the post's: which item it is
+    shown = card_link or (mention.url if mention else None)
     return _post_once(ctx, item, NUDGE, channel, nudge_text(item, waited, ctx.settings, shown), event)
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from birdhouse import business_hours, jobs
-from birdhouse.dashboard import window_stats
+from birdhouse.dashboard import permalinks, window_stats
 from birdhouse.store import Event
 from birdhouse.store.events import EventKind
 from emulators.http import Fault
@@ -192,3 +192,19 @@ def test_an_sla_case_waiting_for_a_support_channel_the_settings_no_longer_name_g
     assert "Unanswered complaint from @dana*, waiting 2 h 00 min" in case["text"]
     assert thread(system, complaint)[-1] == ":sos: No reply after 2 h 00 min: escalated to <#C0NEWSUPPORT>."
     assert system.slack.messages(SUPPORT) == []
+
+
+def test_a_nudge_for_a_card_an_admin_deleted_comes_to_the_channel_linking_the_post_on_x(stack: Stack):
+    clock = FakeClock(THURSDAY_10)
+    [complaint] = post_mentions(stack, clock, "@acme my order never arrived and nobody answers. Where is it?")
+    scheduler = Scheduler(stack.redis, stack.settings, (CHECK,), clock)
+    card = stack.ctx.mentions.card(complaint)
+    permalinks(stack.redis, stack.ctx.slack, [card])  # the queue showed it: its link is kept
+    stack.slack.delete_as_admin(MENTIONS, card.ts)
+    stack.slack.inject(Fault("/api/chat.postMessage", "lose_answer"))  # the nudge went under the gone card, unseen
+
+    check_at(stack, scheduler, clock, THURSDAY_10 + 30 * MINUTE)  # its retry finds the thread gone
+
+    [nudge] = stack.slack.messages(MENTIONS)
+    assert f"/status/{complaint}|complaint> has waited 30 min" in nudge["text"]
+    assert [event.mention_id for event in events(stack, EventKind.SLA_NUDGE)] == [complaint]
