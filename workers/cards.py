@@ -27,7 +27,7 @@ from birdhouse.store.posts import RefusedCards
 from slackbot.views.notices import plain_card, text_card
 from workers.backlog import Band
 from workers.context import Context
-from workers.posting import Posted, Subject, post_once
+from workers.posting import Posted, Subject, post_once, take_turn_after
 
 RENDER_LEASE_SECONDS = 5.0  # renewed while a render runs (a chat.update may wait on Slack); a dead one's frees
 
@@ -157,8 +157,7 @@ def post_card(ctx: Context, cards: CardType, subject_id: str) -> dict[str, Any]:
             raise  # not the card's fault: it is posted as it is, later
         except SlackError as exc:
             form, error = plainer(ctx, subject, form, exc), exc.error
-            if exc.method == "chat.postMessage":  # the refused post spent the drain's turn (a refused search did not)
-                ctx.slack.take_turn("chat.postMessage", place.channel)
+            take_turn_after(ctx, exc, place.channel)
             continue
         return {"posted": posted.ts, "recovered": posted.recovered, "already": posted.already,
                 "thread": place.thread_ts, "broadcast": place.broadcast, "form": form}

@@ -184,16 +184,17 @@ def rehome(ctx: Context, channel: str, posters: dict[str, Poster]) -> int:
     moved. A message posted in its outbox's channel whose post was attempted and not settled stays: it may be in
     this channel's history, where its next attempt looks for it."""
     outbox = Outbox(ctx.redis)
-    elsewhere: dict[str, tuple[str, str]] = {}  # member -> (its home, its post attempt if that must be settled)
-    for name, _band in outbox.head(channel, outbox.waiting(channel)):
+    elsewhere: dict[str, tuple[str, str | None]] = {}  # member -> (its home, its post attempt if that must be settled)
+    for name, _band in outbox.queued(channel):
         kind, subject_id = parse_member(name)
         poster = posters.get(kind)
         if poster is not None and (home := poster.home(ctx.settings, subject_id)) not in (None, channel):
-            elsewhere[name] = home, attempt_name(poster.event_type, subject_id) if poster.in_outbox_channel else ""
+            elsewhere[name] = home, attempt_name(poster.event_type, subject_id) if poster.in_outbox_channel else None
     if not elsewhere:
         return 0
     unsettled = PostAttempts(ctx.redis).unsettled([attempt for _home, attempt in elsewhere.values() if attempt])
-    moving = [(name, home) for name, (home, attempt) in elsewhere.items() if attempt not in unsettled]
+    moving = [(name, home) for name, (home, attempt) in elsewhere.items()
+              if attempt is None or attempt not in unsettled]
     for home in {home for _name, home in moving}:
         outbox.move(channel, home, [name for name, to in moving if to == home])
     if moving:
@@ -208,7 +209,7 @@ def drain_posters(kinds: dict[CardKind, CardType]) -> dict[str, Poster]:
                       lambda settings, subject_id: cards.channel(settings), in_outbox_channel=False)
 
     return {**{str(kind): card_poster(cards) for kind, cards in kinds.items()},
-            "digest": Poster(post_digest, DIGEST_EVENT, lambda settings, digest_id: settings.mentions_channel)}
+            "digest": Poster(post_digest, DIGEST_EVENT, lambda settings, digest_id: MENTION_CARDS.channel(settings))}
 
 
 # -- digests -----------------------------------------------------------------------------------------------

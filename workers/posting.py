@@ -87,6 +87,13 @@ def post_once(ctx: Context, subject: Subject, channel: str, compose: Callable[[]
     return Posted(ts, recovered=found is not None)
 
 
+def take_turn_after(ctx: Context, refusal: SlackError, channel: str) -> None:
+    """Before trying a refused message again in another form: a new Slack turn if the refused call was the post,
+    which spent the drain's turn (a refused search did not)."""
+    if refusal.method == "chat.postMessage":
+        ctx.slack.take_turn("chat.postMessage", channel)
+
+
 def find_message(ctx: Context, channel: str, subject: Subject, since: float,
                  thread_ts: str | None = None) -> str | None:
     """The ts of a message about ``subject`` posted after ``since``, or None. With ``thread_ts`` that thread is

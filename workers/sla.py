@@ -34,7 +34,7 @@ from workers.backlog import Band
 from workers.context import Context, current
 from workers.drain import details_of, queue_message
 from workers.polling import JOB_LEASE_SECONDS
-from workers.posting import Posted, Subject, post_once
+from workers.posting import Posted, Subject, post_once, take_turn_after
 from workers.scheduler import Periodic, reschedule_at
 
 CHECK_SECONDS = 60.0
@@ -180,8 +180,7 @@ def nudge(ctx: Context, channel: str, item: Item, card: CardRef, waited: float) 
     except SlackError as exc:
         if exc.error not in THREAD_REFUSALS:
             raise
-        if exc.method == "chat.postMessage":  # the refused post spent the drain's turn (a refused search did not)
-            ctx.slack.take_turn("chat.postMessage", channel)
+        take_turn_after(ctx, exc, channel)
         card_gone = exc.error == "thread_not_found"
     # The card's link; the post's when the card is gone (a link kept from before would be dead) or its link cannot
     # be had, so the nudge still says which item it is.

@@ -144,6 +144,11 @@ class Outbox(Store):
         return [_with_band(raw, score)
                 for raw, score in self.connection.zrange(self._key(channel), 0, count - 1, withscores=True)]
 
+    def queued(self, channel: str) -> list[tuple[str, int]]:
+        """Every member, most urgent first, with its band, in one round trip."""
+        return [_with_band(raw, score)
+                for raw, score in self.connection.zrange(self._key(channel), 0, -1, withscores=True)]
+
     def waiting_and_head(self, channel: str) -> tuple[int, tuple[str, int] | None]:
         """How many members wait, and the most urgent one with its band (None when none), in one round trip."""
         with self.connection.pipeline(transaction=False) as pipe:
